@@ -1,0 +1,75 @@
+import { z } from "zod";
+
+/** Everything the service reads from its environment, parsed once and frozen. */
+export interface Config {
+  readonly port: number;
+  readonly hostname: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly adminToken: string | undefined;
+  readonly baseUrl: string | undefined;
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly writer: {
+    readonly maxBatch: number;
+    readonly maxInFlight: number;
+    readonly maxQueue: number;
+  };
+}
+
+const optionalText = z.string().trim().min(1).optional().catch(undefined);
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HARTSLAG_HOSTNAME: z.string().min(1).default("0.0.0.0"),
+  HARTSLAG_DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  HARTSLAG_ADMIN_TOKEN: optionalText,
+  HARTSLAG_BASE_URL: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
+  HARTSLAG_ADMIN_EMAIL: z.email().optional(),
+  HARTSLAG_ADMIN_PASSWORD: z.string().min(8).optional(),
+  HARTSLAG_WRITER_BATCH: positiveInt(1000),
+  HARTSLAG_WRITER_IN_FLIGHT: positiveInt(4),
+  HARTSLAG_WRITER_QUEUE: positiveInt(20_000),
+});
+
+export class ConfigError extends Error {}
+
+/** Reads a plain record of variables (Deno.env.toObject() in main.ts, literals in tests). */
+export function readConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) =>
+      `${issue.path.join(".")}: ${issue.message}`
+    );
+    throw new ConfigError(`invalid environment:\n  ${problems.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  if ((e.HARTSLAG_ADMIN_EMAIL === undefined) !== (e.HARTSLAG_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(
+      "invalid environment:\n  HARTSLAG_ADMIN_EMAIL and HARTSLAG_ADMIN_PASSWORD must be set together",
+    );
+  }
+  return Object.freeze({
+    port: e.PORT,
+    hostname: e.HARTSLAG_HOSTNAME,
+    dataDir: e.HARTSLAG_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    adminToken: e.HARTSLAG_ADMIN_TOKEN,
+    baseUrl: e.HARTSLAG_BASE_URL,
+    adminEmail: e.HARTSLAG_ADMIN_EMAIL,
+    adminPassword: e.HARTSLAG_ADMIN_PASSWORD,
+    writer: Object.freeze({
+      maxBatch: e.HARTSLAG_WRITER_BATCH,
+      maxInFlight: e.HARTSLAG_WRITER_IN_FLIGHT,
+      maxQueue: e.HARTSLAG_WRITER_QUEUE,
+    }),
+  });
+}

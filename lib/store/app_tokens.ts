@@ -1,0 +1,50 @@
+import type { Kysely } from "kysely";
+import { secretDigest } from "../domain/ids.ts";
+import { type App, findAppByTokenDigest } from "./apps.ts";
+import type { Schema } from "./schema.ts";
+
+interface Entry {
+  app: App | undefined;
+  expiresAt: number;
+}
+
+/**
+ * Token → app, cached by the token's digest. Unknown tokens are cached briefly too, so a
+ * flood of bad tokens does not become a flood of queries. `forget` drops an app's entry at
+ * once when its token is rotated; the TTL bounds how long another instance may still
+ * accept an old token.
+ */
+export class AppTokens {
+  #byDigest = new Map<string, Entry>();
+  #digestByApp = new Map<string, string>();
+
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly ttlMs = 5_000,
+    private readonly maxEntries = 100_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async authenticate(token: string): Promise<App | undefined> {
+    const digest = await secretDigest(token);
+    const cached = this.#byDigest.get(digest);
+    if (cached && cached.expiresAt > this.now()) return cached.app;
+    const app = await findAppByTokenDigest(this.db, digest);
+    if (this.#byDigest.size >= this.maxEntries) this.#byDigest.clear();
+    this.#byDigest.set(digest, { app, expiresAt: this.now() + this.ttlMs });
+    if (app) this.#digestByApp.set(app.id, digest);
+    return app;
+  }
+
+  forget(appId: string): void {
+    const digest = this.#digestByApp.get(appId);
+    if (digest !== undefined) this.#byDigest.delete(digest);
+    this.#digestByApp.delete(appId);
+  }
+}
+
+/** The token from `Authorization: Bearer <token>`, or undefined. */
+export function bearerToken(header: string | null): string | undefined {
+  const match = header?.match(/^Bearer[ \t]+([^\s]+)[ \t]*$/i);
+  return match?.[1];
+}

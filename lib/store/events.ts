@@ -1,0 +1,243 @@
+import { type Kysely, sql } from "kysely";
+import type { Schema } from "./schema.ts";
+
+export interface NewEvent {
+  appId: string;
+  event: string;
+  weight: bigint;
+  userId: bigint | null;
+  createdAt: Date;
+}
+
+const EPOCH = "2000-01-01T00:00:00Z";
+
+/**
+ * Stores a batch of events and their rollups in one statement, so one commit covers the
+ * rows and every counter they move. Rollup keys are upserted in sorted order so concurrent
+ * batches lock them in the same order.
+ */
+export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent[]) {
+  const appIds = events.map((e) => e.appId);
+  const names = events.map((e) => e.event);
+  const weights = events.map((e) => e.weight.toString());
+  const userIds = events.map((e) => e.userId?.toString() ?? null);
+  const times = events.map((e) => e.createdAt.toISOString());
+  await sql`
+    with input as (
+      select * from unnest(
+        ${appIds}::text[], ${names}::text[], ${weights}::bigint[], ${userIds}::bigint[],
+        ${times}::timestamptz[]
+      ) as t(app_id, event, weight, user_id, created_at)
+    ),
+    stored as (
+      insert into events (app_id, event, weight, user_id, created_at)
+      select app_id, event, weight, user_id, created_at from input
+    ),
+    minutes as (
+      insert into event_minutes as r (app_id, event, bucket, count, weight)
+      select app_id, event, date_bin('1 minute', created_at, ${EPOCH}::timestamptz),
+        count(*), sum(weight)
+      from input group by 1, 2, 3 order by 1, 2, 3
+      on conflict (app_id, event, bucket)
+      do update set count = r.count + excluded.count, weight = r.weight + excluded.weight
+    ),
+    quarters as (
+      insert into event_quarters as r (app_id, event, bucket, count, weight)
+      select app_id, event, date_bin('15 minutes', created_at, ${EPOCH}::timestamptz),
+        count(*), sum(weight)
+      from input group by 1, 2, 3 order by 1, 2, 3
+      on conflict (app_id, event, bucket)
+      do update set count = r.count + excluded.count, weight = r.weight + excluded.weight
+    )
+    insert into event_totals as r (app_id, event, count, weight, first_at, last_at)
+    select app_id, event, count(*), sum(weight), min(created_at), max(created_at)
+    from input group by 1, 2 order by 1, 2
+    on conflict (app_id, event) do update set
+      count = r.count + excluded.count,
+      weight = r.weight + excluded.weight,
+      first_at = least(r.first_at, excluded.first_at),
+      last_at = greatest(r.last_at, excluded.last_at)
+  `.execute(db);
+}
+
+export interface Totals {
+  count: string;
+  weight: string;
+}
+
+export interface EventSummary {
+  event: string;
+  today: Totals;
+  week: Totals;
+  month: Totals;
+  total: Totals;
+}
+
+/**
+ * Today, this week (from Monday) and this month in the app's timezone, and all time, for
+ * every event of the app — read from rollups only.
+ */
+export async function summariseEvents(
+  db: Kysely<Schema>,
+  appId: string,
+  timezone: string,
+  now: Date,
+): Promise<EventSummary[]> {
+  const { rows } = await sql<Record<string, string | bigint>>`
+    with local_now as (select ${now.toISOString()}::timestamptz at time zone ${timezone} as t),
+    bounds as (
+      select
+        date_trunc('day', t) at time zone ${timezone} as day_from,
+        (date_trunc('day', t) + interval '1 day') at time zone ${timezone} as day_to,
+        date_trunc('week', t) at time zone ${timezone} as week_from,
+        (date_trunc('week', t) + interval '1 week') at time zone ${timezone} as week_to,
+        date_trunc('month', t) at time zone ${timezone} as month_from,
+        (date_trunc('month', t) + interval '1 month') at time zone ${timezone} as month_to
+      from local_now
+    ),
+    periods as (
+      select q.event,
+        sum(q.count) filter (where q.bucket >= b.day_from and q.bucket < b.day_to) as day_count,
+        sum(q.weight) filter (where q.bucket >= b.day_from and q.bucket < b.day_to) as day_weight,
+        sum(q.count) filter (where q.bucket >= b.week_from and q.bucket < b.week_to) as week_count,
+        sum(q.weight) filter (where q.bucket >= b.week_from and q.bucket < b.week_to) as week_weight,
+        sum(q.count) filter (where q.bucket >= b.month_from and q.bucket < b.month_to)
+          as month_count,
+        sum(q.weight) filter (where q.bucket >= b.month_from and q.bucket < b.month_to)
+          as month_weight
+      from bounds b
+      join event_quarters q on q.app_id = ${appId}
+        and q.bucket >= least(b.week_from, b.month_from)
+        and q.bucket < greatest(b.week_to, b.month_to)
+      group by q.event
+    )
+    select t.event, t.count as total_count, t.weight as total_weight,
+      coalesce(p.day_count, 0) as day_count, coalesce(p.day_weight, 0) as day_weight,
+      coalesce(p.week_count, 0) as week_count, coalesce(p.week_weight, 0) as week_weight,
+      coalesce(p.month_count, 0) as month_count, coalesce(p.month_weight, 0) as month_weight
+    from event_totals t left join periods p on p.event = t.event
+    where t.app_id = ${appId}
+    order by t.event
+  `.execute(db);
+  const pair = (row: Record<string, string | bigint>, prefix: string): Totals => ({
+    count: String(row[`${prefix}_count`]),
+    weight: String(row[`${prefix}_weight`]),
+  });
+  return rows.map((row) => ({
+    event: String(row.event),
+    today: pair(row, "day"),
+    week: pair(row, "week"),
+    month: pair(row, "month"),
+    total: pair(row, "total"),
+  }));
+}
+
+export type Bucket = "minute" | "hour" | "day";
+
+export interface SeriesPoint {
+  t: Date;
+  count: string;
+  weight: string;
+}
+
+/**
+ * One point per bucket from the bucket holding `from` up to `to` (exclusive), empty buckets
+ * included. Hours and days are local to `timezone`; minutes come from minute rollups.
+ */
+export async function eventSeries(
+  db: Kysely<Schema>,
+  appId: string,
+  event: string,
+  timezone: string,
+  bucket: Bucket,
+  from: Date,
+  to: Date,
+): Promise<SeriesPoint[]> {
+  const query = bucket === "minute"
+    ? sql<{ t: Date; count: string; weight: string }>`
+      with slots as (
+        select generate_series(
+          date_bin('1 minute', ${from.toISOString()}::timestamptz, ${EPOCH}::timestamptz),
+          ${to.toISOString()}::timestamptz - interval '1 microsecond', interval '1 minute') as t
+      )
+      select s.t, coalesce(m.count, 0) as count, coalesce(m.weight, 0) as weight
+      from slots s left join event_minutes m
+        on m.app_id = ${appId} and m.event = ${event} and m.bucket = s.t
+      order by s.t`
+    : sql<{ t: Date; count: string; weight: string }>`
+      with slots as (
+        select generate_series(
+          date_trunc(${bucket}, ${from.toISOString()}::timestamptz at time zone ${timezone}),
+          ${to.toISOString()}::timestamptz at time zone ${timezone} - interval '1 microsecond',
+          ${`1 ${bucket}`}::interval) as local_t
+      ),
+      sums as (
+        select date_trunc(${bucket}, q.bucket at time zone ${timezone}) as local_t,
+          sum(q.count) as count, sum(q.weight) as weight
+        from event_quarters q
+        where q.app_id = ${appId} and q.event = ${event}
+          and q.bucket >= (select min(local_t) from slots) at time zone ${timezone}
+          and q.bucket < ${to.toISOString()}::timestamptz
+        group by 1
+      )
+      select s.local_t at time zone ${timezone} as t,
+        coalesce(x.count, 0) as count, coalesce(x.weight, 0) as weight
+      from slots s left join sums x on x.local_t = s.local_t
+      order by s.local_t`;
+  const { rows } = await query.execute(db);
+  return rows.map((row) => ({
+    t: new Date(row.t),
+    count: String(row.count),
+    weight: String(row.weight),
+  }));
+}
+
+export interface ExportFilter {
+  from?: Date;
+  to?: Date;
+  event?: string;
+}
+
+export interface ExportRow {
+  id: string;
+  event: string;
+  weight: string;
+  user_id: string | null;
+  created_at: Date;
+}
+
+export interface ExportCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** One page of raw events in (created_at, id) order, after `cursor`. */
+export async function exportPage(
+  db: Kysely<Schema>,
+  appId: string,
+  filter: ExportFilter,
+  cursor: ExportCursor | undefined,
+  limit: number,
+): Promise<ExportRow[]> {
+  let query = db.selectFrom("events")
+    .select(["id", "event", "weight", "user_id", "created_at"])
+    .where("app_id", "=", appId);
+  if (filter.event !== undefined) query = query.where("event", "=", filter.event);
+  if (filter.from) query = query.where("created_at", ">=", filter.from);
+  if (filter.to) query = query.where("created_at", "<", filter.to);
+  if (cursor) {
+    query = query.where(
+      sql<
+        boolean
+      >`(created_at, id) > (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::bigint)`,
+    );
+  }
+  const rows = await query.orderBy("created_at").orderBy("id").limit(limit).execute();
+  return rows.map((row) => ({
+    id: String(row.id),
+    event: row.event,
+    weight: String(row.weight),
+    user_id: row.user_id === null ? null : String(row.user_id),
+    created_at: new Date(row.created_at),
+  }));
+}

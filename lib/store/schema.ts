@@ -1,0 +1,52 @@
+import type { ColumnType } from "kysely";
+
+/** Bigints and numerics come back as strings (postgres.js) or bigints (PGlite): never lossy. */
+type Int8 = ColumnType<string | bigint, string | bigint, string | bigint>;
+type Numeric = ColumnType<string, string | bigint, string | bigint>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp with a database default. */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Identity = ColumnType<string | bigint, never, never>;
+
+export interface AppsTable {
+  id: string;
+  name: string;
+  timezone: string;
+  token_digest: string;
+  created_at: DefaultedTimestamp;
+}
+
+export interface EventsTable {
+  id: Identity;
+  app_id: string;
+  event: string;
+  weight: Int8;
+  user_id: Int8 | null;
+  created_at: Timestamp;
+  received_at: DefaultedTimestamp;
+}
+
+export interface RollupTable {
+  app_id: string;
+  event: string;
+  bucket: Timestamp;
+  count: Int8;
+  weight: Numeric;
+}
+
+export interface EventTotalsTable {
+  app_id: string;
+  event: string;
+  count: Int8;
+  weight: Numeric;
+  first_at: Timestamp;
+  last_at: Timestamp;
+}
+
+export interface Schema {
+  apps: AppsTable;
+  events: EventsTable;
+  event_minutes: RollupTable;
+  event_quarters: RollupTable;
+  event_totals: EventTotalsTable;
+}

@@ -1,0 +1,72 @@
+import { type Context, Hono } from "hono";
+import type { Services } from "../services.ts";
+import { WriteUnavailable } from "../store/group_writer.ts";
+import { errorResponse, HttpError, json } from "./http_error.ts";
+import { mountRoutes } from "./fs_routes.ts";
+import type { Manifest, RouteContext } from "./route.ts";
+
+const CONTEXT = "routeContext";
+
+function requestIdFrom(req: Request): string {
+  const given = req.headers.get("x-request-id");
+  return given && /^[\w.:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
+}
+
+/** Maps anything a handler throws to the response a client should see. */
+export function toErrorResponse(error: unknown, ctx: RouteContext): Response {
+  if (error instanceof HttpError) return errorResponse(error);
+  if (error instanceof WriteUnavailable) {
+    return json(
+      { error: "Service Unavailable", message: error.message },
+      503,
+      { "retry-after": String(error.retryAfterSeconds) },
+    );
+  }
+  ctx.log.log("error", "unhandled error", {
+    error,
+    method: ctx.req.method,
+    path: ctx.url.pathname,
+  });
+  return json(
+    {
+      error: "internal_error",
+      message: `Something went wrong on our side. Request id: ${ctx.requestId}`,
+    },
+    500,
+  );
+}
+
+/** The whole HTTP surface: every file under routes/, with ids, errors and 404s handled. */
+export function createApp(services: Services, manifest: Manifest): Hono {
+  const app = new Hono();
+  const context = (c: Context): RouteContext => {
+    let ctx = c.get(CONTEXT as never) as RouteContext | undefined;
+    if (!ctx) {
+      const requestId = requestIdFrom(c.req.raw);
+      ctx = {
+        req: c.req.raw,
+        url: new URL(c.req.url),
+        params: c.req.param() as Record<string, string>,
+        services,
+        requestId,
+        log: services.log.child({ requestId }),
+        state: {},
+      };
+      c.set(CONTEXT as never, ctx as never);
+    } else {
+      (ctx as { params: Record<string, string> }).params = c.req.param() as Record<string, string>;
+    }
+    return ctx;
+  };
+  app.use("*", async (c, next) => {
+    const ctx = context(c);
+    await next();
+    c.res.headers.set("x-request-id", ctx.requestId);
+  });
+  app.onError((error, c) => toErrorResponse(error, context(c)));
+  app.notFound((c) =>
+    json({ error: "not_found", message: `Nothing is at ${c.req.method} ${c.req.path}.` }, 404)
+  );
+  mountRoutes(app, manifest, context);
+  return app;
+}

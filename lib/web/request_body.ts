@@ -1,0 +1,81 @@
+import { HttpError } from "./http_error.ts";
+
+/** Reads at most `limit` bytes of the body; a longer body is a 413, whatever it claims. */
+export async function readBodyCapped(req: Request, limit: number): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new HttpError(413, {
+      error: "Payload Too Large",
+      message: `The request body must not be larger than ${limit} bytes.`,
+    });
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!req.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) throw tooLarge();
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, { error: "Bad Request", message: "The request body was cut off." });
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1) return chunks[0];
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const integerLiteral = /^-?\d+$/;
+
+/** JSON.parse that keeps integers beyond 2^53 exact, as bigint. */
+function parseJsonExact(text: string): unknown {
+  return JSON.parse(
+    text,
+    (_key, value, context?: { source?: string }) =>
+      typeof value === "number" && !Number.isSafeInteger(value) && context?.source &&
+        integerLiteral.test(context.source)
+        ? BigInt(context.source)
+        : value,
+  );
+}
+
+const malformed = (message: string) => new HttpError(400, { error: "Bad Request", message });
+
+/**
+ * The request's fields as Laravel would see them: a JSON body, or a form-encoded one when the
+ * content type says so. An empty body is no fields.
+ */
+export async function readRequestFields(req: Request, limit: number): Promise<unknown> {
+  const bytes = await readBodyCapped(req, limit);
+  if (bytes.byteLength === 0) return {};
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw malformed("The request body is not valid UTF-8.");
+  }
+  const type = req.headers.get("content-type")?.toLowerCase() ?? "";
+  // `curl -d '{…}'` labels JSON as a form: a body that opens like JSON is read as JSON.
+  const looksLikeJson = /^\s*[[{]/.test(text);
+  if (type.startsWith("application/x-www-form-urlencoded") && !looksLikeJson) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  try {
+    return parseJsonExact(text);
+  } catch {
+    throw malformed("The request body is not valid JSON.");
+  }
+}

@@ -1,0 +1,113 @@
+import { type Config, ConfigError, readConfig } from "./lib/config.ts";
+import { jsonLogger, type Logger } from "./lib/log.ts";
+import { createServices, type Services } from "./lib/services.ts";
+import { migrate, openDatabase } from "./lib/store/database.ts";
+import { createApp } from "./lib/web/app.ts";
+import { migrations } from "./migrations/mod.ts";
+import { manifest } from "./routes.gen.ts";
+
+export interface RunningServer {
+  readonly url: string;
+  readonly services: Services;
+  /** Stops taking requests, drains the write queue, closes the database and KV. */
+  shutdown(): Promise<void>;
+}
+
+async function openKv(config: Config): Promise<Deno.Kv> {
+  await Deno.mkdir(config.dataDir, { recursive: true });
+  return await Deno.openKv(`${config.dataDir}/hartslag.kv`);
+}
+
+/** Composition root: database (+ migrations) → KV → services → HTTP server. */
+export async function startServer(
+  config: Config,
+  log: Logger = jsonLogger(),
+  kvPath?: string,
+): Promise<RunningServer> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(database.db, migrations);
+  if (applied.length) log.log("info", "migrations applied", { applied });
+  const kv = kvPath === undefined ? await openKv(config) : await Deno.openKv(kvPath);
+  const services = createServices({
+    config,
+    db: database.db,
+    databaseKind: database.kind,
+    kv,
+    log,
+  });
+  const app = createApp(services, manifest);
+  const server = Deno.serve({
+    port: config.port,
+    hostname: config.hostname,
+    onListen: () => {},
+  }, app.fetch);
+  const address = server.addr as Deno.NetAddr;
+  const host = address.hostname === "0.0.0.0" ? "127.0.0.1" : address.hostname;
+  const url = `http://${host}:${address.port}`;
+  log.log("info", "listening", { url, database: database.kind });
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    services,
+    shutdown() {
+      stopping ??= (async () => {
+        await server.shutdown();
+        await services.eventWriter.close();
+        await services.live.flush();
+        kv.close();
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function serve(config: Config, log: Logger) {
+  const running = await startServer(config, log);
+  const stop = async (signal: string) => {
+    log.log("info", "shutting down", { signal });
+    await running.shutdown();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
+}
+
+async function runMigrations(config: Config, log: Logger) {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrate(database.db, migrations);
+    log.log("info", applied.length ? "migrations applied" : "database is up to date", {
+      applied,
+    });
+  } finally {
+    await database.close();
+  }
+}
+
+const usage = `usage: hartslag <command>
+
+commands:
+  serve     start the HTTP service (default)
+  migrate   apply pending database migrations and exit`;
+
+if (import.meta.main) {
+  const log = jsonLogger();
+  try {
+    const config = readConfig(Deno.env.toObject());
+    const [command = "serve"] = Deno.args;
+    if (command === "serve") await serve(config, log);
+    else if (command === "migrate") await runMigrations(config, log);
+    else {
+      console.error(usage);
+      Deno.exit(2);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      Deno.exit(2);
+    }
+    log.log("error", "fatal", { error });
+    Deno.exit(1);
+  }
+}

@@ -1,0 +1,7 @@
+import type { Migration } from "kysely/migration";
+import * as core from "./0001_core.ts";
+
+/** Every migration, in order. Static imports keep them inside a bundle or compiled binary. */
+export const migrations: Record<string, Migration> = {
+  "0001_core": core,
+};

@@ -1,0 +1,29 @@
+import { laravelValidationBody } from "../../../lib/domain/laravel_errors.ts";
+import { validateHeartbeat } from "../../../lib/domain/heartbeat_input.ts";
+import { bearerToken } from "../../../lib/store/app_tokens.ts";
+import { json } from "../../../lib/web/http_error.ts";
+import { readRequestFields } from "../../../lib/web/request_body.ts";
+import type { Handlers } from "../../../lib/web/route.ts";
+
+const BODY_LIMIT = 64 * 1024;
+
+export const handler: Handlers = {
+  async POST({ req, services }) {
+    const token = bearerToken(req.headers.get("authorization"));
+    const app = token === undefined ? undefined : await services.appTokens.authenticate(token);
+    if (!app) return json({ error: "Unauthorized" }, 401);
+
+    const validation = validateHeartbeat(await readRequestFields(req, BODY_LIMIT));
+    if (!validation.ok) return json(laravelValidationBody(validation.errors), 422);
+
+    const { event, weight, userId, createdAt } = validation.value;
+    await services.eventWriter.write({
+      appId: app.id,
+      event,
+      weight,
+      userId,
+      createdAt: createdAt ?? services.now(),
+    });
+    return json([], 201);
+  },
+};
