@@ -18,11 +18,18 @@ async function openKv(config: Config): Promise<Deno.Kv> {
   return await Deno.openKv(`${config.dataDir}/hartslag.kv`);
 }
 
+export interface StartOptions {
+  log?: Logger;
+  /** A KV path other than the data directory's (tests use ":memory:"). */
+  kvPath?: string;
+  /** The clock; tests pin it to check local-day arithmetic. */
+  now?: () => Date;
+}
+
 /** Composition root: database (+ migrations) → KV → services → HTTP server. */
 export async function startServer(
   config: Config,
-  log: Logger = jsonLogger(),
-  kvPath?: string,
+  { log = jsonLogger(), kvPath, now }: StartOptions = {},
 ): Promise<RunningServer> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(database.db, migrations);
@@ -34,6 +41,7 @@ export async function startServer(
     databaseKind: database.kind,
     kv,
     log,
+    now,
   });
   const app = createApp(services, manifest);
   const server = Deno.serve({
@@ -63,7 +71,7 @@ export async function startServer(
 }
 
 async function serve(config: Config, log: Logger) {
-  const running = await startServer(config, log);
+  const running = await startServer(config, { log });
   const stop = async (signal: string) => {
     log.log("info", "shutting down", { signal });
     await running.shutdown();
