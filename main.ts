@@ -62,6 +62,7 @@ export async function startServer(
         await server.shutdown();
         await services.eventWriter.close();
         await services.live.flush();
+        await services.rateLimiter.close();
         kv.close();
         await database.close();
       })();

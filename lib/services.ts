@@ -1,8 +1,10 @@
 import type { Kysely } from "kysely";
 import type { Config } from "./config.ts";
 import { LiveCounters } from "./kv/live_counters.ts";
+import { RateLimiter } from "./kv/rate_limiter.ts";
 import type { Logger } from "./log.ts";
 import { AppTokens } from "./store/app_tokens.ts";
+import { BeaconTokens } from "./store/beacon_tokens.ts";
 import type { DatabaseKind } from "./store/database.ts";
 import { insertEvents, type NewEvent } from "./store/events.ts";
 import { GroupWriter } from "./store/group_writer.ts";
@@ -17,6 +19,10 @@ export interface Services {
   readonly appTokens: AppTokens;
   readonly eventWriter: GroupWriter<NewEvent>;
   readonly live: LiveCounters;
+  /** Beacon token → beacon and its rate policy, cached. */
+  readonly beaconTokens: BeaconTokens;
+  /** Sliding windows per beacon and per app token; close() writes them to KV. */
+  readonly rateLimiter: RateLimiter;
   readonly log: Logger;
   now(): Date;
 }
@@ -44,6 +50,14 @@ export function createServices(parts: ServiceParts): Services {
     onError: (error, batchSize) => log.log("error", "event batch failed", { error, batchSize }),
     ...config.writer,
   });
+  const rateLimiter = new RateLimiter(kv, {
+    onError: (what, error, suppressed) =>
+      log.log("error", "rate limit windows unavailable in KV; deciding in memory", {
+        what,
+        error,
+        suppressed,
+      }),
+  });
   return {
     config,
     db,
@@ -52,6 +66,8 @@ export function createServices(parts: ServiceParts): Services {
     appTokens: new AppTokens(db),
     eventWriter,
     live,
+    beaconTokens: new BeaconTokens(db, config.rateLimits.beacon),
+    rateLimiter,
     log,
     now: parts.now ?? (() => new Date()),
   };

@@ -7,6 +7,13 @@ export interface NewEvent {
   weight: bigint;
   userId: bigint | null;
   createdAt: Date;
+  /** A beacon's numeric value. */
+  value?: number | null;
+  /**
+   * The client's Idempotency-Key: the event is stored only if no event of the app claimed
+   * this key before (nor an earlier one in the same batch).
+   */
+  idempotencyKey?: string | null;
 }
 
 const EPOCH = "2000-01-01T00:00:00Z";
@@ -15,6 +22,11 @@ const EPOCH = "2000-01-01T00:00:00Z";
  * Stores a batch of events and their rollups in one statement, so one commit covers the
  * rows and every counter they move. Rollup keys are upserted in sorted order so concurrent
  * batches lock them in the same order.
+ *
+ * Events with an idempotency key first claim it in idempotency_keys, in that same statement:
+ * only an event whose key was claimed here (the first of its batch) is stored, so a stored
+ * key always has its event and a retried one is dropped. A batch holding the same key as a
+ * batch still in flight waits for that one's commit (unique index) before deciding.
  */
 export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent[]) {
   const appIds = events.map((e) => e.appId);
@@ -22,16 +34,45 @@ export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent
   const weights = events.map((e) => e.weight.toString());
   const userIds = events.map((e) => e.userId?.toString() ?? null);
   const times = events.map((e) => e.createdAt.toISOString());
-  await sql`
-    with input as (
+  const values = events.map((e) => e.value ?? null);
+  const keyed = events.some((e) => e.idempotencyKey != null);
+  const input = keyed
+    ? sql`
+    input_all as (
       select * from unnest(
         ${appIds}::text[], ${names}::text[], ${weights}::bigint[], ${userIds}::bigint[],
-        ${times}::timestamptz[]
-      ) as t(app_id, event, weight, user_id, created_at)
+        ${times}::timestamptz[], ${values}::double precision[],
+        ${events.map((e) => e.idempotencyKey ?? null)}::text[]
+      ) with ordinality as t(app_id, event, weight, user_id, created_at, value, key, n)
     ),
+    claimed as (
+      insert into idempotency_keys (app_id, key)
+      select distinct app_id, key from input_all where key is not null order by 1, 2
+      on conflict do nothing
+      returning app_id, key
+    ),
+    input as (
+      select app_id, event, weight, user_id, created_at, value from input_all where key is null
+      union all
+      select * from (
+        select distinct on (i.app_id, i.key)
+          i.app_id, i.event, i.weight, i.user_id, i.created_at, i.value
+        from input_all i join claimed c on c.app_id = i.app_id and c.key = i.key
+        order by i.app_id, i.key, i.n
+      ) first_of_key
+    )`
+    : sql`
+    input as (
+      select * from unnest(
+        ${appIds}::text[], ${names}::text[], ${weights}::bigint[], ${userIds}::bigint[],
+        ${times}::timestamptz[], ${values}::double precision[]
+      ) as t(app_id, event, weight, user_id, created_at, value)
+    )`;
+  await sql`
+    with ${input},
     stored as (
-      insert into events (app_id, event, weight, user_id, created_at)
-      select app_id, event, weight, user_id, created_at from input
+      insert into events (app_id, event, weight, user_id, created_at, value)
+      select app_id, event, weight, user_id, created_at, value from input
     ),
     minutes as (
       insert into event_minutes as r (app_id, event, bucket, count, weight)
@@ -58,6 +99,13 @@ export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent
       first_at = least(r.first_at, excluded.first_at),
       last_at = greatest(r.last_at, excluded.last_at)
   `.execute(db);
+}
+
+/** Forgets idempotency keys claimed before `before` (they are kept for at least 24 hours). */
+export async function pruneIdempotencyKeys(db: Kysely<Schema>, before: Date): Promise<number> {
+  const result = await db.deleteFrom("idempotency_keys")
+    .where("created_at", "<", before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export interface Totals {

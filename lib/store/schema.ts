@@ -24,6 +24,7 @@ export interface EventsTable {
   user_id: Int8 | null;
   created_at: Timestamp;
   received_at: DefaultedTimestamp;
+  value: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface RollupTable {
@@ -43,10 +44,28 @@ export interface EventTotalsTable {
   last_at: Timestamp;
 }
 
+export interface BeaconsTable {
+  id: string;
+  app_id: string;
+  name: string;
+  token_digest: string;
+  limit_count: number | null;
+  limit_window_s: number | null;
+  created_at: DefaultedTimestamp;
+}
+
+export interface IdempotencyKeysTable {
+  app_id: string;
+  key: string;
+  created_at: DefaultedTimestamp;
+}
+
 export interface Schema {
   apps: AppsTable;
   events: EventsTable;
   event_minutes: RollupTable;
   event_quarters: RollupTable;
   event_totals: EventTotalsTable;
+  beacons: BeaconsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -1,0 +1,108 @@
+import {
+  BEACON_BODY_LIMIT,
+  beaconTokenShape,
+  beaconValueFromBody,
+  beaconValueFromQuery,
+} from "../../../../lib/domain/beacon_input.ts";
+import { rateLimitHeaders } from "../../../../lib/domain/sliding_window.ts";
+import { WriteUnavailable } from "../../../../lib/store/group_writer.ts";
+import { readBodyCapped } from "../../../../lib/web/request_body.ts";
+import type { Handlers, RouteContext } from "../../../../lib/web/route.ts";
+
+/** The 1×1 transparent GIF every answer carries (43 bytes). */
+export const PIXEL = Uint8Array.from(
+  atob("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"),
+  (c) => c.charCodeAt(0),
+);
+
+const EXPOSED =
+  "Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy";
+
+/**
+ * CORS for pages on any origin: the answer is a public pixel and the token is the only
+ * credential, so the origin is echoed (credentialed `sendBeacon` and `fetch` work too).
+ */
+function corsHeaders(req: Request): Record<string, string> {
+  const origin = req.headers.get("origin");
+  if (origin === null) return { "access-control-allow-origin": "*" };
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-allow-credentials": "true",
+    "access-control-expose-headers": EXPOSED,
+    vary: "Origin",
+  };
+}
+
+function pixel(req: Request, status: 200 | 429, extra: Record<string, string> = {}): Response {
+  return new Response(req.method === "HEAD" ? null : PIXEL, {
+    status,
+    headers: {
+      "content-type": "image/gif",
+      "content-length": String(PIXEL.byteLength),
+      "cache-control": "no-store",
+      "cross-origin-resource-policy": "cross-origin",
+      "x-content-type-options": "nosniff",
+      ...corsHeaders(req),
+      ...extra,
+    },
+  });
+}
+
+async function readValue(ctx: RouteContext): Promise<number | null> {
+  if (ctx.req.method !== "POST") return beaconValueFromQuery(ctx.url.searchParams.get("value"));
+  try {
+    const bytes = await readBodyCapped(ctx.req, BEACON_BODY_LIMIT);
+    return bytes.byteLength === 0 ? null : beaconValueFromBody(new TextDecoder().decode(bytes));
+  } catch {
+    // Too large or cut off: the hit counts without a value.
+    return null;
+  }
+}
+
+/**
+ * A beacon hit. Whatever happens — unknown token, junk body, database down, a bug — the
+ * answer is the same pixel with 200, except 429 over the beacon's limit; a HEAD records
+ * nothing. Unknown tokens get no rate-limit headers, so they look like known ones.
+ */
+async function hit(ctx: RouteContext): Promise<Response> {
+  const { req, params, services } = ctx;
+  try {
+    if (req.method === "HEAD" || !beaconTokenShape.test(params.token)) return pixel(req, 200);
+    const active = await services.beaconTokens.authenticate(params.token);
+    if (!active) return pixel(req, 200);
+    const { beacon, policy } = active;
+    const decision = await services.rateLimiter.hit(`beacon:${beacon.id}`, policy);
+    if (!decision.allowed) return pixel(req, 429, rateLimitHeaders(decision, policy));
+    await services.eventWriter.write({
+      appId: beacon.appId,
+      event: beacon.name,
+      weight: 1n,
+      userId: null,
+      createdAt: services.now(),
+      value: await readValue(ctx),
+    });
+  } catch (error) {
+    const level = error instanceof WriteUnavailable ? "warn" : "error";
+    ctx.log.log(level, "beacon hit not recorded", { error });
+  }
+  return pixel(req, 200);
+}
+
+export const handler: Handlers = {
+  GET: hit,
+  POST: hit,
+  OPTIONS({ req }) {
+    const headers: Record<string, string> = {
+      ...corsHeaders(req),
+      "access-control-allow-methods": "GET, POST, OPTIONS",
+      "access-control-allow-headers": req.headers.get("access-control-request-headers") ??
+        "content-type",
+      "access-control-max-age": "86400",
+      "cache-control": "no-store",
+    };
+    if (req.headers.get("access-control-request-private-network") === "true") {
+      headers["access-control-allow-private-network"] = "true";
+    }
+    return new Response(null, { status: 204, headers });
+  },
+};
