@@ -1,4 +1,5 @@
 import { type Config, ConfigError, readConfig } from "./lib/config.ts";
+import { pruneOldIdempotencyKeys } from "./lib/jobs/idempotency_keys.ts";
 import { jsonLogger, type Logger } from "./lib/log.ts";
 import { createServices, type Services } from "./lib/services.ts";
 import { migrate, openDatabase } from "./lib/store/database.ts";
@@ -63,7 +64,11 @@ export async function startServer(
         await services.eventWriter.close();
         await services.live.flush();
         await services.rateLimiter.close();
-        kv.close();
+        try {
+          kv.close();
+        } catch (error) {
+          log.log("warn", "KV was already closed", { error });
+        }
         await database.close();
       })();
       return stopping;
@@ -73,6 +78,11 @@ export async function startServer(
 
 async function serve(config: Config, log: Logger) {
   const running = await startServer(config, { log });
+  Deno.cron(
+    "prune idempotency keys",
+    "17 * * * *",
+    () => pruneOldIdempotencyKeys(running.services),
+  );
   const stop = async (signal: string) => {
     log.log("info", "shutting down", { signal });
     await running.shutdown();

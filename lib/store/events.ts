@@ -51,15 +51,17 @@ export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent
       on conflict do nothing
       returning app_id, key
     ),
+    firsts as (
+      select distinct on (app_id, key) n, app_id, key from input_all
+      where key is not null order by app_id, key, n
+    ),
     input as (
-      select app_id, event, weight, user_id, created_at, value from input_all where key is null
-      union all
-      select * from (
-        select distinct on (i.app_id, i.key)
-          i.app_id, i.event, i.weight, i.user_id, i.created_at, i.value
-        from input_all i join claimed c on c.app_id = i.app_id and c.key = i.key
-        order by i.app_id, i.key, i.n
-      ) first_of_key
+      select i.app_id, i.event, i.weight, i.user_id, i.created_at, i.value from input_all i
+      where i.key is null or exists (
+        select 1 from firsts f join claimed c on c.app_id = f.app_id and c.key = f.key
+        where f.n = i.n
+      )
+      order by i.n
     )`
     : sql`
     input as (

@@ -9,7 +9,7 @@ import { WriteUnavailable } from "../../../../lib/store/group_writer.ts";
 import { readBodyCapped } from "../../../../lib/web/request_body.ts";
 import type { Handlers, RouteContext } from "../../../../lib/web/route.ts";
 
-/** The 1×1 transparent GIF every answer carries (43 bytes). */
+/** The 1×1 transparent GIF every answer carries (42 bytes). */
 export const PIXEL = Uint8Array.from(
   atob("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"),
   (c) => c.charCodeAt(0),
