@@ -16,34 +16,61 @@ interface Entry {
   expiresAt: number;
 }
 
+export interface BeaconTokensOptions {
+  /** How long a known token is trusted before it is looked up again (±20%, spread out). */
+  knownTtlMs?: number;
+  /** How long an unknown token is remembered as unknown. */
+  unknownTtlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+}
+
 /**
- * Beacon token → beacon, cached by the token's digest as AppTokens does for apps. Unknown
- * tokens are cached briefly too. `forget` drops a beacon's entry at once when its token is
- * rotated or the beacon deleted.
+ * Beacon token → beacon, cached by the token's digest as AppTokens does for apps. Rotation
+ * and deletion go through this process and `forget` the beacon at once, so known tokens
+ * can be trusted for a minute: a page with thousands of beacons then costs a few lookups a
+ * second, not one per beacon every few seconds. Unknown tokens are remembered briefly, and
+ * concurrent first requests for a token share one lookup.
  */
 export class BeaconTokens {
   #byDigest = new Map<string, Entry>();
   #digestByBeacon = new Map<string, string>();
+  #pending = new Map<string, Promise<ActiveBeacon | undefined>>();
   /** Bumped by forget(): a lookup that raced a rotation is not cached. */
   #generation = 0;
+  readonly #knownTtlMs: number;
+  readonly #unknownTtlMs: number;
+  readonly #maxEntries: number;
+  readonly #now: () => number;
 
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly defaultPolicy: RatePolicy,
-    private readonly ttlMs = 5_000,
-    private readonly maxEntries = 100_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: BeaconTokensOptions = {},
+  ) {
+    this.#knownTtlMs = options.knownTtlMs ?? 60_000;
+    this.#unknownTtlMs = options.unknownTtlMs ?? 5_000;
+    this.#maxEntries = options.maxEntries ?? 100_000;
+    this.#now = options.now ?? Date.now;
+  }
 
   async authenticate(token: string): Promise<ActiveBeacon | undefined> {
     const digest = await secretDigest(token);
     const cached = this.#byDigest.get(digest);
-    if (cached && cached.expiresAt > this.now()) return cached.active;
+    if (cached && cached.expiresAt > this.#now()) return cached.active;
+    let pending = this.#pending.get(digest);
+    if (!pending) {
+      pending = this.#lookUp(digest, cached?.active).finally(() => this.#pending.delete(digest));
+      this.#pending.set(digest, pending);
+    }
+    return await pending;
+  }
+
+  async #lookUp(digest: string, previous: ActiveBeacon | undefined) {
     const generation = this.#generation;
     const beacon = await findBeaconByTokenDigest(this.db, digest);
     let active: ActiveBeacon | undefined;
     if (beacon) {
-      const previous = cached?.active;
       const policy = beacon.limit
         ? { limit: beacon.limit.count, windowMs: beacon.limit.windowS * 1000 }
         : this.defaultPolicy;
@@ -53,15 +80,17 @@ export class BeaconTokens {
       };
     }
     if (generation !== this.#generation) return active;
-    if (this.#byDigest.size >= this.maxEntries) {
+    if (this.#byDigest.size >= this.#maxEntries) {
       this.#byDigest.clear();
       this.#digestByBeacon.clear();
     }
-    this.#byDigest.set(digest, { active, expiresAt: this.now() + this.ttlMs });
+    const ttl = active ? this.#knownTtlMs * (0.8 + 0.4 * Math.random()) : this.#unknownTtlMs;
+    this.#byDigest.set(digest, { active, expiresAt: this.#now() + ttl });
     if (beacon) this.#digestByBeacon.set(beacon.id, digest);
     return active;
   }
 
+  /** Drops a beacon's cached token at once (rotated or deleted). */
   forget(beaconId: string): void {
     this.#generation++;
     const digest = this.#digestByBeacon.get(beaconId);

@@ -49,10 +49,19 @@ function pixel(req: Request, status: 200 | 429, extra: Record<string, string> = 
 }
 
 async function readValue(ctx: RouteContext): Promise<number | null> {
-  if (ctx.req.method !== "POST") return beaconValueFromQuery(ctx.url.searchParams.get("value"));
+  const { req } = ctx;
+  if (req.method !== "POST") return beaconValueFromQuery(ctx.url.searchParams.get("value"));
   try {
-    const bytes = await readBodyCapped(ctx.req, BEACON_BODY_LIMIT);
-    return bytes.byteLength === 0 ? null : beaconValueFromBody(new TextDecoder().decode(bytes));
+    const declared = req.headers.get("content-length");
+    if (declared === "0") return null;
+    let text: string;
+    if (declared !== null && Number(declared) <= BEACON_BODY_LIMIT) {
+      text = await req.text();
+    } else {
+      // Chunked or large: read at most the limit (a larger body throws and is ignored).
+      text = new TextDecoder().decode(await readBodyCapped(req, BEACON_BODY_LIMIT));
+    }
+    return text.length === 0 ? null : beaconValueFromBody(text);
   } catch {
     // Too large or cut off: the hit counts without a value.
     return null;
@@ -71,7 +80,8 @@ async function hit(ctx: RouteContext): Promise<Response> {
     const active = await services.beaconTokens.authenticate(params.token);
     if (!active) return pixel(req, 200);
     const { beacon, policy } = active;
-    const decision = await services.rateLimiter.hit(`beacon:${beacon.id}`, policy);
+    const pending = services.rateLimiter.hit(`beacon:${beacon.id}`, policy);
+    const decision = pending instanceof Promise ? await pending : pending;
     if (!decision.allowed) return pixel(req, 429, rateLimitHeaders(decision, policy));
     await services.eventWriter.write({
       appId: beacon.appId,
