@@ -26,19 +26,38 @@ export interface StartOptions {
   now?: () => Date;
 }
 
+let guarded = false;
+
+/**
+ * Keeps the process serving when a library throws from a timer: postgres.js can, while it
+ * reconnects after the database dropped its connections. The error is logged, not fatal.
+ */
+function guardAgainstStrayErrors(log: Logger): void {
+  if (guarded) return;
+  guarded = true;
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    log.log("error", "uncaught error", { error: event.error });
+  });
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    log.log("error", "unhandled rejection", { error: event.reason });
+  });
+}
+
 /** Composition root: database (+ migrations) → KV → services → HTTP server. */
 export async function startServer(
   config: Config,
   { log = jsonLogger(), kvPath, now }: StartOptions = {},
 ): Promise<RunningServer> {
+  guardAgainstStrayErrors(log);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(database.db, migrations);
   if (applied.length) log.log("info", "migrations applied", { applied });
   const kv = kvPath === undefined ? await openKv(config) : await Deno.openKv(kvPath);
   const services = createServices({
     config,
-    db: database.db,
-    databaseKind: database.kind,
+    database,
     kv,
     log,
     now,

@@ -3,7 +3,7 @@ import type { Config } from "./config.ts";
 import { LiveCounters } from "./kv/live_counters.ts";
 import type { Logger } from "./log.ts";
 import { AppTokens } from "./store/app_tokens.ts";
-import type { DatabaseKind } from "./store/database.ts";
+import type { Database, DatabaseKind } from "./store/database.ts";
 import { insertEvents, type NewEvent } from "./store/events.ts";
 import { GroupWriter } from "./store/group_writer.ts";
 import type { Schema } from "./store/schema.ts";
@@ -23,21 +23,21 @@ export interface Services {
 
 export interface ServiceParts {
   config: Config;
-  db: Kysely<Schema>;
-  databaseKind: DatabaseKind;
+  database: Database;
   kv: Deno.Kv;
   log: Logger;
   now?: () => Date;
 }
 
 export function createServices(parts: ServiceParts): Services {
-  const { config, db, kv, log } = parts;
+  const { config, kv, log } = parts;
+  const db = parts.database.db;
   const live = new LiveCounters(
     kv,
     (error) => log.log("warn", "live counter update failed", { error }),
   );
   const eventWriter = new GroupWriter<NewEvent>({
-    commit: (batch) => insertEvents(db, batch),
+    commit: (batch) => insertEvents(parts.database, batch),
     afterCommit: (batch) => {
       for (const event of batch) live.add(event.appId, event.event);
     },
@@ -47,7 +47,7 @@ export function createServices(parts: ServiceParts): Services {
   return {
     config,
     db,
-    databaseKind: parts.databaseKind,
+    databaseKind: parts.database.kind,
     kv,
     appTokens: new AppTokens(db),
     eventWriter,

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import type { Database } from "./database.ts";
 import type { Schema } from "./schema.ts";
 
 export interface NewEvent {
@@ -16,13 +17,13 @@ const EPOCH = "2000-01-01T00:00:00Z";
  * rows and every counter they move. Rollup keys are upserted in sorted order so concurrent
  * batches lock them in the same order.
  */
-export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent[]) {
+export async function insertEvents(database: Database, events: readonly NewEvent[]) {
   const appIds = events.map((e) => e.appId);
   const names = events.map((e) => e.event);
   const weights = events.map((e) => e.weight.toString());
   const userIds = events.map((e) => e.userId?.toString() ?? null);
   const times = events.map((e) => e.createdAt.toISOString());
-  await sql`
+  await database.run(sql`
     with input as (
       select * from unnest(
         ${appIds}::text[], ${names}::text[], ${weights}::bigint[], ${userIds}::bigint[],
@@ -57,7 +58,7 @@ export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent
       weight = r.weight + excluded.weight,
       first_at = least(r.first_at, excluded.first_at),
       last_at = greatest(r.last_at, excluded.last_at)
-  `.execute(db);
+  `.compile(database.db));
 }
 
 export interface Totals {

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import type { Logger } from "../log.ts";
 import type { Services } from "../services.ts";
 import { WriteUnavailable } from "../store/group_writer.ts";
 import { errorResponse, HttpError, json } from "./http_error.ts";
@@ -7,9 +8,40 @@ import type { Manifest, RouteContext } from "./route.ts";
 
 const CONTEXT = "routeContext";
 
+const bootId = crypto.randomUUID().slice(0, 8);
+let requestCounter = 0;
+
+/** The client's X-Request-Id when it is sane, else a cheap unique one: boot id + counter. */
 function requestIdFrom(req: Request): string {
   const given = req.headers.get("x-request-id");
-  return given && /^[\w.:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
+  return given && /^[\w.:-]{1,128}$/.test(given)
+    ? given
+    : `${bootId}-${(++requestCounter).toString(36)}`;
+}
+
+/** The per-request context; URL and logger are built only when a handler asks for them. */
+class RequestContext implements RouteContext {
+  #url: URL | undefined;
+  #log: Logger | undefined;
+  readonly state: Record<string, unknown> = {};
+  params: Record<string, string>;
+
+  constructor(
+    readonly req: Request,
+    readonly services: Services,
+    readonly requestId: string,
+    params: Record<string, string>,
+  ) {
+    this.params = params;
+  }
+
+  get url(): URL {
+    return this.#url ??= new URL(this.req.url);
+  }
+
+  get log(): Logger {
+    return this.#log ??= this.services.log.child({ requestId: this.requestId });
+  }
 }
 
 /** Maps anything a handler throws to the response a client should see. */
@@ -40,21 +72,13 @@ export function toErrorResponse(error: unknown, ctx: RouteContext): Response {
 export function createApp(services: Services, manifest: Manifest): Hono {
   const app = new Hono();
   const context = (c: Context): RouteContext => {
-    let ctx = c.get(CONTEXT as never) as RouteContext | undefined;
+    const params = c.req.param() as Record<string, string>;
+    let ctx = c.get(CONTEXT as never) as RequestContext | undefined;
     if (!ctx) {
-      const requestId = requestIdFrom(c.req.raw);
-      ctx = {
-        req: c.req.raw,
-        url: new URL(c.req.url),
-        params: c.req.param() as Record<string, string>,
-        services,
-        requestId,
-        log: services.log.child({ requestId }),
-        state: {},
-      };
+      ctx = new RequestContext(c.req.raw, services, requestIdFrom(c.req.raw), params);
       c.set(CONTEXT as never, ctx as never);
     } else {
-      (ctx as { params: Record<string, string> }).params = c.req.param() as Record<string, string>;
+      ctx.params = params;
     }
     return ctx;
   };

@@ -9,11 +9,15 @@ const BODY_LIMIT = 64 * 1024;
 
 export const handler: Handlers = {
   async POST({ req, services }) {
+    // Start reading at once: the runtime's fast body path is lost once the handler awaits.
+    const fields = readRequestFields(req, BODY_LIMIT);
+    fields.catch(() => {});
     const token = bearerToken(req.headers.get("authorization"));
-    const app = token === undefined ? undefined : await services.appTokens.authenticate(token);
+    const found = token === undefined ? undefined : services.appTokens.authenticate(token);
+    const app = found instanceof Promise ? await found : found;
     if (!app) return json({ error: "Unauthorized" }, 401);
 
-    const validation = validateHeartbeat(await readRequestFields(req, BODY_LIMIT));
+    const validation = validateHeartbeat(await fields);
     if (!validation.ok) return json(laravelValidationBody(validation.errors), 422);
 
     const { event, weight, userId, createdAt } = validation.value;

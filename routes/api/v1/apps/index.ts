@@ -13,7 +13,7 @@ export const handler: Handlers = {
       id: newId("app"),
       name,
       timezone,
-      tokenDigest: await secretDigest(token),
+      tokenDigest: secretDigest(token),
     });
     return json({
       id: app.id,

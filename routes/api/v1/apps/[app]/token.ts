@@ -6,7 +6,7 @@ import type { Handlers } from "../../../../../lib/web/route.ts";
 export const handler: Handlers = {
   async POST({ params, services }) {
     const token = newSecret("hs");
-    const replaced = await replaceTokenDigest(services.db, params.app, await secretDigest(token));
+    const replaced = await replaceTokenDigest(services.db, params.app, secretDigest(token));
     if (!replaced) {
       throw apiError(404, "not_found", `No app with id ${JSON.stringify(params.app)}.`);
     }
