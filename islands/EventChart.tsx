@@ -18,7 +18,7 @@ function cssVar(el: Element, name: string, fallback: string): string {
 }
 
 /**
- * A uPlot time-series chart of one event: counts as bars-like steps, weight sums on a
+ * A uPlot time-series chart of one event: counts as bars, weight sums as a line on a
  * second axis (toggle it in the legend). uPlot loads only in the browser.
  */
 export default function EventChart(props: Props) {
@@ -56,10 +56,18 @@ export default function EventChart(props: Props) {
               scale: "count",
               stroke: line,
               fill,
-              width: 2,
-              paths: UPlot.paths.stepped!({ align: 1 }),
+              width: 1,
+              paths: UPlot.paths.bars!({ size: [0.8, 48], align: 1 }),
+              points: { show: false },
             },
-            { label: "Weight sum", scale: "weight", stroke: second, width: 1.5, show: false },
+            {
+              label: "Weight sum",
+              scale: "weight",
+              stroke: second,
+              width: 1.5,
+              show: false,
+              points: { show: false },
+            },
           ],
           axes: [
             axis,
