@@ -24,5 +24,5 @@ Deno.test("chartWindow coarsens a bucket too fine for the range", () => {
   equal(w.bucket, "hour");
   equal(typeof w.note, "string");
   equal(chartWindow("1h", "minute", now).bucket, "minute");
-  equal(chartWindow("365d", "hour", now).bucket, "day");
+  equal(chartWindow("365d", "minute", now).bucket, "hour");
 });
