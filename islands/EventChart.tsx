@@ -13,6 +13,8 @@ interface Props {
   summary: string;
 }
 
+const BUCKET_SECONDS = { minute: 60, hour: 3600, day: 86400 };
+
 function cssVar(el: Element, name: string, fallback: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
 }
@@ -48,7 +50,12 @@ export default function EventChart(props: Props) {
           ...size(),
           tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), props.timezone),
           cursor: { drag: { x: false, y: false } },
-          scales: { x: { time: true }, count: { auto: true }, weight: { auto: true } },
+          scales: {
+            // Each point starts its bucket: leave room for the last bucket's bar.
+            x: { time: true, range: (_u, min, max) => [min, max + BUCKET_SECONDS[props.bucket]] },
+            count: { auto: true },
+            weight: { auto: true },
+          },
           series: [
             {},
             {

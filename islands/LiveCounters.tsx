@@ -78,7 +78,7 @@ export default function LiveCounters({ appId, events: initial, selected, query }
         )
         : (
           <div class="table-scroll" tabIndex={0} role="region" aria-label="Event counts">
-            <table class="counts">
+            <table class="counts periods">
               <caption class="visually-hidden">
                 Events with counts and weight sums per period
               </caption>
@@ -108,7 +108,7 @@ export default function LiveCounters({ appId, events: initial, selected, query }
                       </a>
                     </th>
                     {PERIODS.map((p) => (
-                      <td key={p} class="num" data-period={p}>
+                      <td key={p} class="num" data-period={p} data-label={HEADINGS[p]}>
                         <span class="count">{formatInteger(row[p].count)}</span>
                         <span class="weight">
                           <span class="visually-hidden">weight sum</span>
