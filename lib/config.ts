@@ -14,6 +14,7 @@ export interface Config {
     readonly maxBatch: number;
     readonly maxInFlight: number;
     readonly maxQueue: number;
+    readonly maxWaitMs: number;
   };
 }
 
@@ -35,6 +36,7 @@ const envSchema = z.object({
   HARTSLAG_WRITER_BATCH: positiveInt(1000),
   HARTSLAG_WRITER_IN_FLIGHT: positiveInt(4),
   HARTSLAG_WRITER_QUEUE: positiveInt(20_000),
+  HARTSLAG_WRITER_WAIT_MS: positiveInt(10_000),
 });
 
 export class ConfigError extends Error {}
@@ -70,6 +72,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       maxBatch: e.HARTSLAG_WRITER_BATCH,
       maxInFlight: e.HARTSLAG_WRITER_IN_FLIGHT,
       maxQueue: e.HARTSLAG_WRITER_QUEUE,
+      maxWaitMs: e.HARTSLAG_WRITER_WAIT_MS,
     }),
   });
 }
