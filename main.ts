@@ -2,6 +2,7 @@ import { type Config, ConfigError, readConfig } from "./lib/config.ts";
 import { jsonLogger, type Logger } from "./lib/log.ts";
 import { createServices, type Services } from "./lib/services.ts";
 import { migrate, openDatabase } from "./lib/store/database.ts";
+import { ensureOperator } from "./lib/store/operators.ts";
 import { createApp } from "./lib/web/app.ts";
 import { migrations } from "./migrations/mod.ts";
 import { manifest } from "./routes.gen.ts";
@@ -54,6 +55,12 @@ export async function startServer(
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(database.db, migrations);
   if (applied.length) log.log("info", "migrations applied", { applied });
+  if (config.adminEmail && config.adminPassword) {
+    const outcome = await ensureOperator(database.db, config.adminEmail, config.adminPassword);
+    if (outcome !== "unchanged") {
+      log.log("info", `operator ${outcome}`, { email: config.adminEmail });
+    }
+  }
   const kv = kvPath === undefined ? await openKv(config) : await Deno.openKv(kvPath);
   const services = createServices({
     config,
@@ -78,6 +85,7 @@ export async function startServer(
     services,
     shutdown() {
       stopping ??= (async () => {
+        services.lifetime.abort();
         await server.shutdown();
         await services.eventWriter.close();
         await services.live.flush();

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Config } from "./config.ts";
+import { SignInLimits } from "./domain/attempt_limiter.ts";
 import { LiveCounters } from "./kv/live_counters.ts";
 import type { Logger } from "./log.ts";
 import { AppTokens } from "./store/app_tokens.ts";
@@ -18,6 +19,10 @@ export interface Services {
   readonly eventWriter: GroupWriter<NewEvent>;
   readonly live: LiveCounters;
   readonly log: Logger;
+  /** Dashboard sign-in throttling (per email and per client address). */
+  readonly signInLimits: SignInLimits;
+  /** Aborted when the server starts to stop: long-lived responses (live pages) end on it. */
+  readonly lifetime: AbortController;
   now(): Date;
 }
 
@@ -53,6 +58,8 @@ export function createServices(parts: ServiceParts): Services {
     eventWriter,
     live,
     log,
+    signInLimits: new SignInLimits(),
+    lifetime: new AbortController(),
     now: parts.now ?? (() => new Date()),
   };
 }

@@ -242,3 +242,44 @@ export async function exportPage(
     created_at: new Date(row.created_at),
   }));
 }
+
+export interface UserActivity {
+  userId: string;
+  count: string;
+  weight: string;
+}
+
+/**
+ * The users with the most events of one name in [from, to): raw rows, bounded by the
+ * (app_id, event, created_at) index, so the cost follows the range asked for.
+ */
+export async function topUsers(
+  db: Kysely<Schema>,
+  appId: string,
+  event: string,
+  from: Date,
+  to: Date,
+  limit: number,
+): Promise<UserActivity[]> {
+  const rows = await db.selectFrom("events")
+    .select([
+      "user_id",
+      sql<string>`count(*)`.as("count"),
+      sql<string>`sum(weight)`.as("weight"),
+    ])
+    .where("app_id", "=", appId)
+    .where("event", "=", event)
+    .where("created_at", ">=", from)
+    .where("created_at", "<", to)
+    .where("user_id", "is not", null)
+    .groupBy("user_id")
+    .orderBy(sql`count(*)`, "desc")
+    .orderBy("user_id")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    userId: String(row.user_id),
+    count: String(row.count),
+    weight: String(row.weight),
+  }));
+}

@@ -43,10 +43,28 @@ export interface EventTotalsTable {
   last_at: Timestamp;
 }
 
+export interface OperatorsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  created_at: DefaultedTimestamp;
+  password_changed_at: DefaultedTimestamp;
+}
+
+export interface OperatorSessionsTable {
+  token_digest: string;
+  operator_id: string;
+  csrf_token: string;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+}
+
 export interface Schema {
   apps: AppsTable;
   events: EventsTable;
   event_minutes: RollupTable;
   event_quarters: RollupTable;
   event_totals: EventTotalsTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
 }

@@ -1,8 +1,9 @@
 import { corePaths } from "./core.ts";
+import { dashboardPaths } from "./dashboard.ts";
 import type { Paths } from "./schema.ts";
 
 /** Each area of the API describes its own paths; this is the whole served document. */
-const areas: Paths[] = [corePaths];
+const areas: Paths[] = [corePaths, dashboardPaths];
 
 export function openApiDocument(serverUrl: string) {
   return {
@@ -18,6 +19,12 @@ export function openApiDocument(serverUrl: string) {
       securitySchemes: {
         adminToken: { type: "http", scheme: "bearer", description: "HARTSLAG_ADMIN_TOKEN" },
         appToken: { type: "http", scheme: "bearer", description: "An app's token (hs_…)" },
+        operatorSession: {
+          type: "apiKey",
+          in: "cookie",
+          name: "hartslag_session",
+          description: "A dashboard operator's session (sign in at /login)",
+        },
       },
     },
     paths: Object.assign({}, ...areas) as Paths,
