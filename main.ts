@@ -3,6 +3,7 @@ import { pruneOldIdempotencyKeys } from "./lib/jobs/idempotency_keys.ts";
 import { jsonLogger, type Logger } from "./lib/log.ts";
 import { createServices, type Services } from "./lib/services.ts";
 import { migrate, openDatabase } from "./lib/store/database.ts";
+import { ensureOperator } from "./lib/store/operators.ts";
 import { createApp } from "./lib/web/app.ts";
 import { migrations } from "./migrations/mod.ts";
 import { manifest } from "./routes.gen.ts";
@@ -27,19 +28,44 @@ export interface StartOptions {
   now?: () => Date;
 }
 
+let guarded = false;
+
+/**
+ * Keeps the process serving when a library throws from a timer: postgres.js can, while it
+ * reconnects after the database dropped its connections. The error is logged, not fatal.
+ */
+function guardAgainstStrayErrors(log: Logger): void {
+  if (guarded) return;
+  guarded = true;
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    log.log("error", "uncaught error", { error: event.error });
+  });
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    log.log("error", "unhandled rejection", { error: event.reason });
+  });
+}
+
 /** Composition root: database (+ migrations) → KV → services → HTTP server. */
 export async function startServer(
   config: Config,
   { log = jsonLogger(), kvPath, now }: StartOptions = {},
 ): Promise<RunningServer> {
+  guardAgainstStrayErrors(log);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(database.db, migrations);
   if (applied.length) log.log("info", "migrations applied", { applied });
+  if (config.adminEmail && config.adminPassword) {
+    const outcome = await ensureOperator(database.db, config.adminEmail, config.adminPassword);
+    if (outcome !== "unchanged") {
+      log.log("info", `operator ${outcome}`, { email: config.adminEmail });
+    }
+  }
   const kv = kvPath === undefined ? await openKv(config) : await Deno.openKv(kvPath);
   const services = createServices({
     config,
-    db: database.db,
-    databaseKind: database.kind,
+    database,
     kv,
     log,
     now,
@@ -60,6 +86,7 @@ export async function startServer(
     services,
     shutdown() {
       stopping ??= (async () => {
+        services.lifetime.abort();
         await server.shutdown();
         await services.eventWriter.close();
         await services.live.flush();

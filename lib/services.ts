@@ -1,11 +1,12 @@
 import type { Kysely } from "kysely";
 import type { Config } from "./config.ts";
+import { SignInLimits } from "./domain/attempt_limiter.ts";
 import { LiveCounters } from "./kv/live_counters.ts";
 import { RateLimiter } from "./kv/rate_limiter.ts";
 import type { Logger } from "./log.ts";
 import { AppTokens } from "./store/app_tokens.ts";
 import { BeaconTokens } from "./store/beacon_tokens.ts";
-import type { DatabaseKind } from "./store/database.ts";
+import type { Database, DatabaseKind } from "./store/database.ts";
 import { insertEvents, type NewEvent } from "./store/events.ts";
 import { GroupWriter } from "./store/group_writer.ts";
 import type { Schema } from "./store/schema.ts";
@@ -24,26 +25,30 @@ export interface Services {
   /** Sliding windows per beacon and per app token; close() writes them to KV. */
   readonly rateLimiter: RateLimiter;
   readonly log: Logger;
+  /** Dashboard sign-in throttling (per email and per client address). */
+  readonly signInLimits: SignInLimits;
+  /** Aborted when the server starts to stop: long-lived responses (live pages) end on it. */
+  readonly lifetime: AbortController;
   now(): Date;
 }
 
 export interface ServiceParts {
   config: Config;
-  db: Kysely<Schema>;
-  databaseKind: DatabaseKind;
+  database: Database;
   kv: Deno.Kv;
   log: Logger;
   now?: () => Date;
 }
 
 export function createServices(parts: ServiceParts): Services {
-  const { config, db, kv, log } = parts;
+  const { config, kv, log } = parts;
+  const db = parts.database.db;
   const live = new LiveCounters(
     kv,
     (error) => log.log("warn", "live counter update failed", { error }),
   );
   const eventWriter = new GroupWriter<NewEvent>({
-    commit: (batch) => insertEvents(db, batch),
+    commit: (batch) => insertEvents(parts.database, batch),
     afterCommit: (batch) => {
       for (const event of batch) live.add(event.appId, event.event);
     },
@@ -61,7 +66,7 @@ export function createServices(parts: ServiceParts): Services {
   return {
     config,
     db,
-    databaseKind: parts.databaseKind,
+    databaseKind: parts.database.kind,
     kv,
     appTokens: new AppTokens(db),
     eventWriter,
@@ -69,6 +74,8 @@ export function createServices(parts: ServiceParts): Services {
     beaconTokens: new BeaconTokens(db, config.rateLimits.beacon),
     rateLimiter,
     log,
+    signInLimits: new SignInLimits(),
+    lifetime: new AbortController(),
     now: parts.now ?? (() => new Date()),
   };
 }

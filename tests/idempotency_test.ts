@@ -1,5 +1,6 @@
 import { deepStrictEqual as equal } from "node:assert/strict";
 import { IDEMPOTENCY_RETENTION_MS } from "../lib/domain/idempotency.ts";
+import type { Database } from "../lib/store/database.ts";
 import { insertEvents, type NewEvent, pruneIdempotencyKeys } from "../lib/store/events.ts";
 import { client, databaseChoices, startTestServer } from "./support/server.ts";
 
@@ -66,7 +67,14 @@ for (const database of databaseChoices) {
           createdAt: new Date(),
           idempotencyKey,
         });
-        await insertEvents(db, [
+        // The writer's own path, on a Database of this server's connection pool.
+        const database: Database = {
+          kind: server.services.databaseKind,
+          db,
+          run: async (query) => void await db.executeQuery(query),
+          close: () => Promise.resolve(),
+        };
+        await insertEvents(database, [
           event("first", "k1"),
           event("second", "k1"),
           event("plain", null),
@@ -74,9 +82,9 @@ for (const database of databaseChoices) {
         ]);
         equal(await events(app.id), ["first:1", "plain:1", "other:1"]);
         await Promise.all([
-          insertEvents(db, [event("a", "k3"), event("b", "k4")]),
-          insertEvents(db, [event("c", "k4"), event("d", "k3")]),
-          insertEvents(db, [event("e", "k1")]),
+          insertEvents(database, [event("a", "k3"), event("b", "k4")]),
+          insertEvents(database, [event("c", "k4"), event("d", "k3")]),
+          insertEvents(database, [event("e", "k1")]),
         ]);
         const later = (await events(app.id)).slice(3).sort();
         equal(later.length, 2, later.join());

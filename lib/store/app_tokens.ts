@@ -25,10 +25,15 @@ export class AppTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async authenticate(token: string): Promise<App | undefined> {
-    const digest = await secretDigest(token);
+  /** The token's app; synchronous while the answer is cached, so the hot path need not wait. */
+  authenticate(token: string): App | undefined | Promise<App | undefined> {
+    const digest = secretDigest(token);
     const cached = this.#byDigest.get(digest);
     if (cached && cached.expiresAt > this.now()) return cached.app;
+    return this.#load(digest);
+  }
+
+  async #load(digest: string): Promise<App | undefined> {
     const app = await findAppByTokenDigest(this.db, digest);
     if (this.#byDigest.size >= this.maxEntries) this.#byDigest.clear();
     this.#byDigest.set(digest, { app, expiresAt: this.now() + this.ttlMs });

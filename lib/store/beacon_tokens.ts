@@ -54,8 +54,9 @@ export class BeaconTokens {
     this.#now = options.now ?? Date.now;
   }
 
-  async authenticate(token: string): Promise<ActiveBeacon | undefined> {
-    const digest = await secretDigest(token);
+  /** The token's beacon; synchronous while the answer is cached, so the hot path need not wait. */
+  authenticate(token: string): ActiveBeacon | undefined | Promise<ActiveBeacon | undefined> {
+    const digest = secretDigest(token);
     const cached = this.#byDigest.get(digest);
     if (cached && cached.expiresAt > this.#now()) return cached.active;
     let pending = this.#pending.get(digest);
@@ -63,7 +64,7 @@ export class BeaconTokens {
       pending = this.#lookUp(digest, cached?.active).finally(() => this.#pending.delete(digest));
       this.#pending.set(digest, pending);
     }
-    return await pending;
+    return pending;
   }
 
   async #lookUp(digest: string, previous: ActiveBeacon | undefined) {

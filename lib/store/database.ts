@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely } from "kysely";
+import { type CompiledQuery, Kysely } from "kysely";
 import { type Migration, Migrator } from "kysely/migration";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import { PostgresJSDialect } from "kysely-postgres-js";
@@ -11,6 +11,11 @@ export type DatabaseKind = "postgres" | "embedded";
 export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Kysely<Schema>;
+  /**
+   * Runs one compiled statement on any free connection, as a prepared statement where the
+   * driver has them: the hot path's way around Kysely's reserve-a-connection-per-query.
+   */
+  run(query: CompiledQuery): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,13 +36,33 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       connect_timeout: 5,
     });
     const db = new Kysely<Schema>({ dialect: new PostgresJSDialect({ postgres: client }) });
-    return { kind: "postgres", db, close: () => db.destroy() };
+    return {
+      kind: "postgres",
+      db,
+      async run(query) {
+        await client.unsafe(query.sql, query.parameters as postgres.ParameterOrJSON<never>[], {
+          prepare: true,
+        });
+      },
+      async close() {
+        // Bounded: queries stuck on a dead connection must not keep the process from exiting.
+        await client.end({ timeout: 2 });
+        await db.destroy();
+      },
+    };
   }
   await Deno.mkdir(options.dataDir, { recursive: true });
   const pglite = await PGlite.create(`${options.dataDir}/pg`);
   await pglite.exec("set timezone = 'UTC'");
   const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
-  return { kind: "embedded", db, close: () => db.destroy() };
+  return {
+    kind: "embedded",
+    db,
+    async run(query) {
+      await db.executeQuery(query);
+    },
+    close: () => db.destroy(),
+  };
 }
 
 /** Applies every pending migration; throws with the failing migration's error. */

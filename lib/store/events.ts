@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import type { Database } from "./database.ts";
 import type { Schema } from "./schema.ts";
 
 export interface NewEvent {
@@ -28,7 +29,7 @@ const EPOCH = "2000-01-01T00:00:00Z";
  * key always has its event and a retried one is dropped. A batch holding the same key as a
  * batch still in flight waits for that one's commit (unique index) before deciding.
  */
-export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent[]) {
+export async function insertEvents(database: Database, events: readonly NewEvent[]) {
   const appIds = events.map((e) => e.appId);
   const names = events.map((e) => e.event);
   const weights = events.map((e) => e.weight.toString());
@@ -70,7 +71,7 @@ export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent
         ${times}::timestamptz[], ${values}::double precision[]
       ) as t(app_id, event, weight, user_id, created_at, value)
     )`;
-  await sql`
+  await database.run(sql`
     with ${input},
     stored as (
       insert into events (app_id, event, weight, user_id, created_at, value)
@@ -100,7 +101,7 @@ export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent
       weight = r.weight + excluded.weight,
       first_at = least(r.first_at, excluded.first_at),
       last_at = greatest(r.last_at, excluded.last_at)
-  `.execute(db);
+  `.compile(database.db));
 }
 
 /** Forgets idempotency keys claimed before `before` (they are kept for at least 24 hours). */
@@ -289,5 +290,46 @@ export async function exportPage(
     weight: String(row.weight),
     user_id: row.user_id === null ? null : String(row.user_id),
     created_at: new Date(row.created_at),
+  }));
+}
+
+export interface UserActivity {
+  userId: string;
+  count: string;
+  weight: string;
+}
+
+/**
+ * The users with the most events of one name in [from, to): raw rows, bounded by the
+ * (app_id, event, created_at) index, so the cost follows the range asked for.
+ */
+export async function topUsers(
+  db: Kysely<Schema>,
+  appId: string,
+  event: string,
+  from: Date,
+  to: Date,
+  limit: number,
+): Promise<UserActivity[]> {
+  const rows = await db.selectFrom("events")
+    .select([
+      "user_id",
+      sql<string>`count(*)`.as("count"),
+      sql<string>`sum(weight)`.as("weight"),
+    ])
+    .where("app_id", "=", appId)
+    .where("event", "=", event)
+    .where("created_at", ">=", from)
+    .where("created_at", "<", to)
+    .where("user_id", "is not", null)
+    .groupBy("user_id")
+    .orderBy(sql`count(*)`, "desc")
+    .orderBy("user_id")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    userId: String(row.user_id),
+    count: String(row.count),
+    weight: String(row.weight),
   }));
 }

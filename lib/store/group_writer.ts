@@ -83,12 +83,23 @@ export class GroupWriter<T> {
     });
   }
 
-  /** Stops taking writes and resolves once everything queued has been committed or failed. */
+  /**
+   * Stops taking writes and resolves once everything queued has been committed or failed —
+   * or, if the database hangs, once every waiter has been answered by the wait bound.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#queue.length > 0 || this.#batches.size > 0) {
-      await new Promise<void>((resolve) => this.#idle.push(resolve));
+      const bound = (this.options.maxWaitMs ?? 10_000) + 500;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => this.#idle.push(resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, bound))),
+      ]);
+      clearTimeout(timer);
     }
+    clearInterval(this.#watchdog);
+    this.#watchdog = undefined;
   }
 
   #pump(): void {
@@ -109,8 +120,10 @@ export class GroupWriter<T> {
   }
 
   #becameIdle(): void {
-    clearInterval(this.#watchdog);
-    this.#watchdog = undefined;
+    if (this.#closed) {
+      clearInterval(this.#watchdog);
+      this.#watchdog = undefined;
+    }
     this.#idle.splice(0).forEach((resolve) => resolve());
   }
 
@@ -126,7 +139,7 @@ export class GroupWriter<T> {
       if (batch.since < deadline) batch.waiters.forEach((waiter) => settle(waiter, late));
     }
     this.stats.timeouts += dropped;
-    if (this.#queue.length === 0 && this.#batches.size === 0) this.#becameIdle();
+    if (dropped > 0 && this.#queue.length === 0 && this.#batches.size === 0) this.#becameIdle();
   }
 
   async #run(batch: Waiter<T>[]): Promise<void> {

@@ -60,6 +60,22 @@ export interface IdempotencyKeysTable {
   created_at: DefaultedTimestamp;
 }
 
+export interface OperatorsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  created_at: DefaultedTimestamp;
+  password_changed_at: DefaultedTimestamp;
+}
+
+export interface OperatorSessionsTable {
+  token_digest: string;
+  operator_id: string;
+  csrf_token: string;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+}
+
 export interface Schema {
   apps: AppsTable;
   events: EventsTable;
@@ -68,4 +84,6 @@ export interface Schema {
   event_totals: EventTotalsTable;
   beacons: BeaconsTable;
   idempotency_keys: IdempotencyKeysTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
 }

@@ -1,15 +1,57 @@
 import { type Context, Hono } from "hono";
+import type { Logger } from "../log.ts";
 import type { Services } from "../services.ts";
 import { WriteUnavailable } from "../store/group_writer.ts";
 import { errorResponse, HttpError, json } from "./http_error.ts";
-import { mountRoutes } from "./fs_routes.ts";
+import { mountAssets, readStaticFiles, type StaticFile } from "./assets.ts";
+import { type ClientAssets, clientAssets } from "./client_build.ts";
+import { mountRoutes, type PageSupport } from "./fs_routes.ts";
+import { registerIslands } from "./islands.ts";
+import { renderPage } from "./render.tsx";
 import type { Manifest, RouteContext } from "./route.ts";
 
 const CONTEXT = "routeContext";
 
+const bootId = crypto.randomUUID().slice(0, 8);
+let requestCounter = 0;
+
+/** The client's X-Request-Id when it is sane, else a cheap unique one: boot id + counter. */
 function requestIdFrom(req: Request): string {
   const given = req.headers.get("x-request-id");
-  return given && /^[\w.:-]{1,128}$/.test(given) ? given : crypto.randomUUID();
+  return given && /^[\w.:-]{1,128}$/.test(given)
+    ? given
+    : `${bootId}-${(++requestCounter).toString(36)}`;
+}
+
+const noPage = () => {
+  throw new Error("only page routes (with a default-exported component) can render");
+};
+
+/** The per-request context; URL and logger are built only when a handler asks for them. */
+class RequestContext implements RouteContext {
+  #url: URL | undefined;
+  #log: Logger | undefined;
+  readonly state: Record<string, unknown> = {};
+  params: Record<string, string>;
+  remoteAddr: string | undefined;
+  render: RouteContext["render"] = noPage;
+
+  constructor(
+    readonly req: Request,
+    readonly services: Services,
+    readonly requestId: string,
+    params: Record<string, string>,
+  ) {
+    this.params = params;
+  }
+
+  get url(): URL {
+    return this.#url ??= new URL(this.req.url);
+  }
+
+  get log(): Logger {
+    return this.#log ??= this.services.log.child({ requestId: this.requestId });
+  }
 }
 
 /** Maps anything a handler throws to the response a client should see. */
@@ -36,25 +78,87 @@ export function toErrorResponse(error: unknown, ctx: RouteContext): Response {
   );
 }
 
+const STATIC_DIR = new URL("../../static/", import.meta.url);
+const STYLESHEET = "hartslag.css";
+
+/** The status and message a page shows for an error a handler threw. */
+function describePageError(error: unknown, ctx: RouteContext): { status: number; message: string } {
+  if (error instanceof HttpError) {
+    return { status: error.status, message: error.message };
+  }
+  if (error instanceof WriteUnavailable) {
+    return { status: 503, message: "The database is busy or unreachable; try again shortly." };
+  }
+  ctx.log.log("error", "unhandled page error", {
+    error,
+    method: ctx.req.method,
+    path: ctx.url.pathname,
+  });
+  return { status: 500, message: "Something went wrong on our side." };
+}
+
+/** Pages, islands and static files, for a manifest that has page routes. */
+function pageSupport(services: Services, manifest: Manifest): {
+  pages: PageSupport;
+  staticFiles: () => Promise<Map<string, StaticFile>>;
+  assets: () => Promise<ClientAssets | undefined>;
+} {
+  const islandFiles = Object.keys(manifest.islands ?? {});
+  registerIslands(manifest.islands);
+  const built = islandFiles.length === 0 ? Promise.resolve(undefined) : clientAssets(
+    islandFiles,
+    (error) => services.log.log("warn", "island build failed; using the last build", { error }),
+  ).catch((error) => {
+    services.log.log("error", "no island bundles: pages will not hydrate", { error });
+    return undefined;
+  });
+  const files = readStaticFiles(STATIC_DIR);
+  const staticFiles = () => files;
+  const renderer = {
+    app: manifest.routes["./routes/_app.tsx"]?.default,
+    assets: () => built,
+    stylesheet: async () => {
+      const file = (await files).get(STYLESHEET);
+      return `/static/${STYLESHEET}${file ? `?v=${file.version}` : ""}`;
+    },
+  };
+  const errorModule = manifest.routes["./routes/_error.tsx"];
+  const pages: PageSupport = {
+    renderer,
+    async errorPage(ctx, error) {
+      const { status, message } = describePageError(error, ctx);
+      const headers = error instanceof HttpError ? error.headers : {};
+      if (!errorModule?.default) {
+        return new Response(`${status}: ${message}\n`, {
+          status,
+          headers: { ...headers, "content-type": "text/plain; charset=utf-8" },
+        });
+      }
+      return await renderPage(
+        renderer,
+        errorModule,
+        ctx,
+        { status, message, requestId: ctx.requestId },
+        { status, headers, title: status === 404 ? "Not found" : "Error" },
+      );
+    },
+  };
+  return { pages, staticFiles, assets: () => built };
+}
+
 /** The whole HTTP surface: every file under routes/, with ids, errors and 404s handled. */
 export function createApp(services: Services, manifest: Manifest): Hono {
   const app = new Hono();
   const context = (c: Context): RouteContext => {
-    let ctx = c.get(CONTEXT as never) as RouteContext | undefined;
+    const params = c.req.param() as Record<string, string>;
+    let ctx = c.get(CONTEXT as never) as RequestContext | undefined;
     if (!ctx) {
-      const requestId = requestIdFrom(c.req.raw);
-      ctx = {
-        req: c.req.raw,
-        url: new URL(c.req.url),
-        params: c.req.param() as Record<string, string>,
-        services,
-        requestId,
-        log: services.log.child({ requestId }),
-        state: {},
-      };
+      const remote = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr;
+      ctx = new RequestContext(c.req.raw, services, requestIdFrom(c.req.raw), params);
+      ctx.remoteAddr = remote?.hostname;
       c.set(CONTEXT as never, ctx as never);
     } else {
-      (ctx as { params: Record<string, string> }).params = c.req.param() as Record<string, string>;
+      ctx.params = params;
     }
     return ctx;
   };
@@ -64,9 +168,23 @@ export function createApp(services: Services, manifest: Manifest): Hono {
     c.res.headers.set("x-request-id", ctx.requestId);
   });
   app.onError((error, c) => toErrorResponse(error, context(c)));
-  app.notFound((c) =>
-    json({ error: "not_found", message: `Nothing is at ${c.req.method} ${c.req.path}.` }, 404)
-  );
-  mountRoutes(app, manifest, context);
+  const hasPages = Object.values(manifest.routes).some((m) => typeof m.default === "function");
+  const support = hasPages ? pageSupport(services, manifest) : undefined;
+  app.notFound((c) => {
+    const wantsPage = !c.req.path.startsWith("/api/") &&
+      (c.req.header("accept") ?? "").includes("text/html");
+    if (support && wantsPage) {
+      return support.pages.errorPage(
+        context(c),
+        new HttpError(404, { error: "not_found", message: "There is no page at this address." }),
+      );
+    }
+    return json(
+      { error: "not_found", message: `Nothing is at ${c.req.method} ${c.req.path}.` },
+      404,
+    );
+  });
+  if (support) mountAssets(app, support.staticFiles, support.assets);
+  mountRoutes(app, manifest, context, support?.pages);
   return app;
 }

@@ -11,24 +11,28 @@ const BODY_LIMIT = 64 * 1024;
 
 export const handler: Handlers = {
   async POST({ req, services }) {
+    // Start reading at once: the runtime's fast body path is lost once the handler awaits.
+    const fields = readRequestFields(req, BODY_LIMIT);
+    fields.catch(() => {});
     const token = bearerToken(req.headers.get("authorization"));
-    const app = token === undefined ? undefined : await services.appTokens.authenticate(token);
+    const found = token === undefined ? undefined : services.appTokens.authenticate(token);
+    const app = found instanceof Promise ? await found : found;
     if (!app) return json({ error: "Unauthorized" }, 401);
 
     const idempotency = parseIdempotencyKey(req.headers.get("idempotency-key"));
     if (!idempotency.ok) return json({ error: "Bad Request", message: idempotency.message }, 400);
 
-    // Counted before the body is read, so a refused request costs little; refused ones
-    // are not counted.
+    // Counted before the body is validated; refused requests are not counted.
     const policy = services.config.rateLimits.app;
     let limitHeaders: Record<string, string> | undefined;
     if (policy) {
-      const decision = await services.rateLimiter.hit(`app:${app.id}`, policy);
+      const pending = services.rateLimiter.hit(`app:${app.id}`, policy);
+      const decision = pending instanceof Promise ? await pending : pending;
       limitHeaders = rateLimitHeaders(decision, policy);
       if (!decision.allowed) return json({ error: "Too Many Requests" }, 429, limitHeaders);
     }
 
-    const validation = validateHeartbeat(await readRequestFields(req, BODY_LIMIT));
+    const validation = validateHeartbeat(await fields);
     if (!validation.ok) return json(laravelValidationBody(validation.errors), 422, limitHeaders);
 
     const { event, weight, userId, createdAt } = validation.value;

@@ -77,7 +77,10 @@ async function hit(ctx: RouteContext): Promise<Response> {
   const { req, params, services } = ctx;
   try {
     if (req.method === "HEAD" || !beaconTokenShape.test(params.token)) return pixel(req, 200);
-    const active = await services.beaconTokens.authenticate(params.token);
+    // Start reading the body at once: the runtime's fast body path is lost after an await.
+    const value = readValue(ctx);
+    const found = services.beaconTokens.authenticate(params.token);
+    const active = found instanceof Promise ? await found : found;
     if (!active) return pixel(req, 200);
     const { beacon, policy } = active;
     const pending = services.rateLimiter.hit(`beacon:${beacon.id}`, policy);
@@ -89,7 +92,7 @@ async function hit(ctx: RouteContext): Promise<Response> {
       weight: 1n,
       userId: null,
       createdAt: services.now(),
-      value: await readValue(ctx),
+      value: await value,
     });
   } catch (error) {
     const level = error instanceof WriteUnavailable ? "warn" : "error";
