@@ -392,7 +392,8 @@ for (const database of databaseChoices) {
       const url = beacon.url.replace(first.url, second.url);
       const after = await beet(url);
       assertPixel(after, 429);
-      ok(Number(after.headers.get("retry-after")) <= 10);
+      // Persisted windows are kept in 500 ms buckets: at most half a second longer.
+      ok(Number(after.headers.get("retry-after")) <= 11);
       equal((await beacons(second).stored(app.id)).length, 60);
     });
   });

@@ -143,10 +143,26 @@ export class SlidingWindow {
     return this.#total;
   }
 
-  /** The live buckets at `nowMs`, for persisting; empty when nothing is counted. */
-  snapshot(nowMs: number): WindowSnapshot {
+  /**
+   * The live buckets at `nowMs`, for persisting; empty when nothing is counted. With
+   * `maxBuckets`, buckets are merged into at most that many per window (plus one), each
+   * request moved to the end of its merged bucket: a restored window then holds requests up
+   * to one merged bucket longer, never shorter, and the snapshot stays small.
+   */
+  snapshot(nowMs: number, maxBuckets?: number): WindowSnapshot {
     this.#prune(Math.floor(nowMs));
-    return this.#snapshotPairs();
+    const coarse = maxBuckets === undefined
+      ? this.#granule
+      : Math.max(this.#granule, Math.ceil(this.#policy.windowMs / maxBuckets));
+    if (coarse === this.#granule) return this.#snapshotPairs();
+    const out: number[] = [];
+    const pairs = this.#pairs;
+    for (let i = this.#head; i < pairs.length; i += 2) {
+      const index = Math.floor(((pairs[i] + 1) * this.#granule - 1) / coarse);
+      if (out.length > 0 && out[out.length - 2] === index) out[out.length - 1] += pairs[i + 1];
+      else out.push(index, pairs[i + 1]);
+    }
+    return { g: coarse, b: Float64Array.from(out) };
   }
 
   /** Milliseconds from `nowMs` until everything counted has left the window. */

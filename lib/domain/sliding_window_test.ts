@@ -161,3 +161,19 @@ Deno.test("expiresInMs tells how long a snapshot is worth keeping", () => {
   equal(w.expiresInMs(3_000), 10_000);
   equal(w.expiresInMs(13_000), 0);
 });
+
+Deno.test("coarse snapshots are small and restore a window that holds at least as long", () => {
+  const w = new SlidingWindow(beacon);
+  const times = Array.from({ length: 60 }, (_, i) => 1_000 + i * 137);
+  admitted(w, times);
+  const coarse = w.snapshot(9_000, 20);
+  equal(coarse.g, 500);
+  ok(coarse.b.length <= 2 * 21, `${coarse.b.length / 2} buckets`);
+  const back = new SlidingWindow(beacon, coarse);
+  const exact = (t: number) => times.filter((x) => x > t - beacon.windowMs).length;
+  for (let t = 9_000; t < 30_000; t += 50) {
+    ok(back.count(t) >= exact(t), `never shorter, at ${t}`);
+    ok(back.count(t) <= exact(t - 499), `at most one merged bucket longer, at ${t}`);
+  }
+  equal(back.count(21_000), 0);
+});

@@ -12,8 +12,17 @@ export const rateLimitKey = (key: string): Deno.KvKey => ["ratelimit", key];
 export type RateLimitKv = Pick<Deno.Kv, "getMany" | "atomic">;
 
 export interface RateLimiterOptions {
-  /** How long dirty windows wait before they are written to KV together. */
+  /**
+   * How long changed windows wait before they are written to KV together, at least
+   * (default 100 ms). Under load the wait grows with the number of windows the last write
+   * carried, so that about `writesPerSecond` windows are written a second, up to
+   * `maxFlushIntervalMs` (default 5 s): a crash forgets at most that much of the counts; a
+   * shutdown writes everything.
+   */
   flushIntervalMs?: number;
+  maxFlushIntervalMs?: number;
+  /** Windows written to KV per second under load (each costs ~10–30 µs here). */
+  writesPerSecond?: number;
   /** How long a first request waits for its window to load before it is decided on an empty one. */
   loadTimeoutMs?: number;
   /** Called (at most every 10 s, with how many were not reported) when KV fails. */
@@ -23,6 +32,8 @@ export interface RateLimiterOptions {
 
 /** Deno KV takes at most 10 keys per getMany and ~800 KiB per atomic operation. */
 const KEYS_PER_READ = 10;
+/** Persisted windows are merged into 20 buckets (500 ms for 10 s): small, cheap writes. */
+const PERSISTED_BUCKETS = 20;
 const MUTATIONS_PER_WRITE = 500;
 const NUMBERS_PER_WRITE = 40_000;
 const SWEEP_EVERY_MS = 5_000;
@@ -41,9 +52,11 @@ interface Loading {
  * decided one after the other and the limit is exact (this process owns its KV file: one
  * process, one set of windows). A token's window is read from KV on its first request
  * (reads of waiting tokens are batched), so a restart keeps the windows. Changed windows
- * are written in batched atomic operations every `flushIntervalMs` and on `close()`; the
+ * are written in batched atomic operations (paced, see the options) and on `close()`; the
  * requests never wait for a KV write. When KV fails, requests are decided on what memory
  * holds (an empty window for a token that could not be loaded): ingestion stays open.
+ * Each KV write costs the process some 10–30 µs per window, so under load the writes are
+ * paced (see `writesPerSecond`) and persisted windows are merged into 20 buckets.
  */
 export class RateLimiter {
   #windows = new Map<string, SlidingWindow>();
@@ -59,6 +72,10 @@ export class RateLimiter {
   #lastErrorReport = -Infinity;
   #suppressedErrors = 0;
   readonly #flushIntervalMs: number;
+  readonly #maxFlushIntervalMs: number;
+  readonly #writesPerSecond: number;
+  /** Windows the last flush wrote: sets the next wait. */
+  #lastFlushSize = 0;
   readonly #loadTimeoutMs: number;
   readonly #now: () => number;
   readonly stats = { loads: 0, writes: 0, failures: 0 };
@@ -68,6 +85,11 @@ export class RateLimiter {
     private readonly options: RateLimiterOptions = {},
   ) {
     this.#flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.#maxFlushIntervalMs = Math.max(
+      this.#flushIntervalMs,
+      options.maxFlushIntervalMs ?? 5_000,
+    );
+    this.#writesPerSecond = options.writesPerSecond ?? 2_000;
     this.#loadTimeoutMs = options.loadTimeoutMs ?? 1_000;
     this.#now = options.now ?? Date.now;
   }
@@ -100,10 +122,12 @@ export class RateLimiter {
   }
 
   #schedule(): void {
+    const paced = this.#lastFlushSize / this.#writesPerSecond * 1000;
+    const delay = Math.min(this.#maxFlushIntervalMs, Math.max(this.#flushIntervalMs, paced));
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#runFlush();
-    }, this.#flushIntervalMs);
+    }, delay);
   }
 
   #runFlush(): Promise<void> {
@@ -190,6 +214,7 @@ export class RateLimiter {
     const now = this.#now();
     const keys = [...this.#dirty];
     this.#dirty.clear();
+    this.#lastFlushSize = keys.length;
     let atomic = this.kv.atomic();
     let inAtomic: string[] = [];
     let numbers = 0;
@@ -211,7 +236,7 @@ export class RateLimiter {
     for (const key of keys) {
       const window = this.#windows.get(key);
       if (!window) continue;
-      const snapshot = window.snapshot(now);
+      const snapshot = window.snapshot(now, PERSISTED_BUCKETS);
       const expireIn = window.expiresInMs(now);
       if (expireIn <= 0) atomic.delete(rateLimitKey(key));
       else atomic.set(rateLimitKey(key), snapshot, { expireIn: expireIn + 1_000 });
