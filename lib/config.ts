@@ -15,6 +15,7 @@ export interface Config {
     readonly maxInFlight: number;
     readonly maxQueue: number;
     readonly maxWaitMs: number;
+    readonly pipelineDepth: number;
   };
 }
 
@@ -37,6 +38,7 @@ const envSchema = z.object({
   HARTSLAG_WRITER_IN_FLIGHT: positiveInt(4),
   HARTSLAG_WRITER_QUEUE: positiveInt(20_000),
   HARTSLAG_WRITER_WAIT_MS: positiveInt(10_000),
+  HARTSLAG_WRITER_PIPELINE_DEPTH: positiveInt(256),
 });
 
 export class ConfigError extends Error {}
@@ -73,6 +75,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       maxInFlight: e.HARTSLAG_WRITER_IN_FLIGHT,
       maxQueue: e.HARTSLAG_WRITER_QUEUE,
       maxWaitMs: e.HARTSLAG_WRITER_WAIT_MS,
+      pipelineDepth: e.HARTSLAG_WRITER_PIPELINE_DEPTH,
     }),
   });
 }
