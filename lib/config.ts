@@ -16,6 +16,7 @@ export interface Config {
     readonly maxInFlight: number;
     readonly maxQueue: number;
     readonly maxWaitMs: number;
+    readonly pipelineDepth: number;
   };
   readonly rateLimits: {
     /** Each beacon's default sliding window (a beacon may carry its own limit). */
@@ -54,6 +55,7 @@ const envSchema = z.object({
   HARTSLAG_WRITER_IN_FLIGHT: positiveInt(4),
   HARTSLAG_WRITER_QUEUE: positiveInt(20_000),
   HARTSLAG_WRITER_WAIT_MS: positiveInt(10_000),
+  HARTSLAG_WRITER_PIPELINE_DEPTH: positiveInt(256),
   HARTSLAG_BEACON_RATE_LIMIT: z.coerce.number().int().positive().max(1_000_000_000).default(60),
   HARTSLAG_BEACON_RATE_WINDOW_S: windowSeconds(10),
   HARTSLAG_APP_RATE_LIMIT: limitOrOff(100_000),
@@ -94,6 +96,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       maxInFlight: e.HARTSLAG_WRITER_IN_FLIGHT,
       maxQueue: e.HARTSLAG_WRITER_QUEUE,
       maxWaitMs: e.HARTSLAG_WRITER_WAIT_MS,
+      pipelineDepth: e.HARTSLAG_WRITER_PIPELINE_DEPTH,
     }),
     rateLimits: Object.freeze({
       beacon: Object.freeze({
