@@ -18,34 +18,43 @@ export const PIXEL = Uint8Array.from(
 const EXPOSED =
   "Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy";
 
-/**
- * CORS for pages on any origin: the answer is a public pixel and the token is the only
- * credential, so the origin is echoed (credentialed `sendBeacon` and `fetch` work too).
- */
-function corsHeaders(req: Request): Record<string, string> {
-  const origin = req.headers.get("origin");
-  if (origin === null) return { "access-control-allow-origin": "*" };
-  return {
-    "access-control-allow-origin": origin,
-    "access-control-allow-credentials": "true",
-    "access-control-expose-headers": EXPOSED,
-    vary: "Origin",
-  };
-}
+/** The two answers, built once: a clone (about 1 µs) is far cheaper than a new Response. */
+const answers = {
+  200: pixelResponse(200),
+  429: pixelResponse(429),
+};
 
-function pixel(req: Request, status: 200 | 429, extra: Record<string, string> = {}): Response {
-  return new Response(req.method === "HEAD" ? null : PIXEL, {
+function pixelResponse(status: 200 | 429): Response {
+  return new Response(PIXEL, {
     status,
     headers: {
       "content-type": "image/gif",
-      "content-length": String(PIXEL.byteLength),
       "cache-control": "no-store",
       "cross-origin-resource-policy": "cross-origin",
       "x-content-type-options": "nosniff",
-      ...corsHeaders(req),
-      ...extra,
     },
   });
+}
+
+/**
+ * The pixel with CORS for pages on any origin: the answer is a public pixel and the token is
+ * the only credential, so the origin is echoed (credentialed `sendBeacon` and `fetch` work
+ * too).
+ */
+function pixel(req: Request, status: 200 | 429, extra?: Record<string, string>): Response {
+  const response = answers[status].clone();
+  const headers = response.headers;
+  const origin = req.headers.get("origin");
+  if (origin === null) {
+    headers.set("access-control-allow-origin", "*");
+  } else {
+    headers.set("access-control-allow-origin", origin);
+    headers.set("access-control-allow-credentials", "true");
+    headers.set("access-control-expose-headers", EXPOSED);
+    headers.set("vary", "Origin");
+  }
+  if (extra) { for (const name in extra) headers.set(name, extra[name]); }
+  return response;
 }
 
 async function readValue(ctx: RouteContext): Promise<number | null> {
@@ -76,6 +85,7 @@ async function readValue(ctx: RouteContext): Promise<number | null> {
 async function hit(ctx: RouteContext): Promise<Response> {
   const { req, params, services } = ctx;
   try {
+    // A HEAD (answered without its body) records nothing.
     if (req.method === "HEAD" || !beaconTokenShape.test(params.token)) return pixel(req, 200);
     // Start reading the body at once: the runtime's fast body path is lost after an await.
     const value = readValue(ctx);
@@ -105,8 +115,10 @@ export const handler: Handlers = {
   GET: hit,
   POST: hit,
   OPTIONS({ req }) {
+    const origin = req.headers.get("origin");
     const headers: Record<string, string> = {
-      ...corsHeaders(req),
+      "access-control-allow-origin": origin ?? "*",
+      ...(origin === null ? {} : { "access-control-allow-credentials": "true", vary: "Origin" }),
       "access-control-allow-methods": "GET, POST, OPTIONS",
       "access-control-allow-headers": req.headers.get("access-control-request-headers") ??
         "content-type",
