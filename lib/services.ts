@@ -15,6 +15,7 @@ import type { Schema } from "./store/schema.ts";
 export interface Services {
   readonly config: Config;
   readonly db: Kysely<Schema>;
+  readonly database: Database;
   readonly databaseKind: DatabaseKind;
   readonly kv: Deno.Kv;
   readonly appTokens: AppTokens;
@@ -66,6 +67,7 @@ export function createServices(parts: ServiceParts): Services {
   return {
     config,
     db,
+    database: parts.database,
     databaseKind: parts.database.kind,
     kv,
     appTokens: new AppTokens(db),
