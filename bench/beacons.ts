@@ -22,6 +22,7 @@ import {
   formatRow,
   type HartslagUnderTest,
   type LoadResult,
+  median,
   runLoad,
   startBareServer,
   startHartslag,
@@ -91,11 +92,6 @@ function eventRequest(token: string, names?: number): string {
 }
 
 /** The run with the median throughput. */
-function median(runs: LoadResult[]): LoadResult {
-  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 /** A wrk `request()` that posts the value to a random beacon of `paths`. */
 function randomBeaconRequest(paths: string[]): string {
   return [

@@ -170,3 +170,9 @@ export function formatRow(name: string, r: LoadResult, baseline?: LoadResult): s
     r.p50Ms.toFixed(2).padStart(6)
   } ms  p99 ${r.p99Ms.toFixed(2).padStart(6)} ms${ratio}${bad}`;
 }
+
+/** The run with the median throughput: a run disturbed by other work on the machine drops out. */
+export function median(runs: LoadResult[]): LoadResult {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor(sorted.length / 2)];
+}
