@@ -6,6 +6,7 @@ import {
   type Manifest,
   METHODS,
   type Middleware,
+  type RenderOptions,
   type RouteContext,
   type RouteModule,
 } from "./route.ts";
