@@ -22,9 +22,10 @@ import * as $19 from "./routes/docs/index.tsx";
 import * as $20 from "./routes/docs/integration-guide.md.ts";
 import * as $21 from "./routes/healthz.ts";
 import * as $22 from "./routes/login.tsx";
-import * as $23 from "./islands/CopyButton.tsx";
-import * as $24 from "./islands/EventChart.tsx";
-import * as $25 from "./islands/LiveCounters.tsx";
+import * as $23 from "./routes/metrics.ts";
+import * as $24 from "./islands/CopyButton.tsx";
+import * as $25 from "./islands/EventChart.tsx";
+import * as $26 from "./islands/LiveCounters.tsx";
 import type { Manifest } from "./lib/web/route.ts";
 
 export const manifest: Manifest = {
@@ -52,10 +53,11 @@ export const manifest: Manifest = {
     "./routes/docs/integration-guide.md.ts": $20,
     "./routes/healthz.ts": $21,
     "./routes/login.tsx": $22,
+    "./routes/metrics.ts": $23,
   },
   islands: {
-    "./islands/CopyButton.tsx": $23,
-    "./islands/EventChart.tsx": $24,
-    "./islands/LiveCounters.tsx": $25,
+    "./islands/CopyButton.tsx": $24,
+    "./islands/EventChart.tsx": $25,
+    "./islands/LiveCounters.tsx": $26,
   },
 };
