@@ -162,7 +162,7 @@ Deno.test("a hanging database: a full queue is 503 at once, waiters get 503 in t
   }
 });
 
-Deno.test("SIGKILL under load: every acknowledged event survives the restart", async () => {
+Deno.test("spawned server: SIGKILL under load, every acknowledged event survives the restart", async () => {
   const db = await createTestDatabase();
   const dataDir = await Deno.makeTempDir({ prefix: "hartslag-crash-" });
   const env = { DATABASE_URL: db.url, HARTSLAG_DATA_DIR: dataDir, HARTSLAG_ADMIN_TOKEN: "admin" };
