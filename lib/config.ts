@@ -15,6 +15,7 @@ export interface Config {
     readonly maxInFlight: number;
     readonly maxQueue: number;
     readonly maxWaitMs: number;
+    readonly pipelineDepth: number;
   };
   /** Bearer token that GET /metrics requires; unset: /metrics is open. */
   readonly metricsToken: string | undefined;
@@ -56,6 +57,7 @@ const envSchema = z.object({
   HARTSLAG_WRITER_IN_FLIGHT: positiveInt(4),
   HARTSLAG_WRITER_QUEUE: positiveInt(20_000),
   HARTSLAG_WRITER_WAIT_MS: positiveInt(10_000),
+  HARTSLAG_WRITER_PIPELINE_DEPTH: positiveInt(256),
   HARTSLAG_METRICS_TOKEN: optionalText,
   HARTSLAG_ACCESS_LOG: z.string().trim().toLowerCase().default("off").transform((v, ctx) => {
     if (v === "off" || v === "false" || v === "0") return 0;
@@ -112,6 +114,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       maxInFlight: e.HARTSLAG_WRITER_IN_FLIGHT,
       maxQueue: e.HARTSLAG_WRITER_QUEUE,
       maxWaitMs: e.HARTSLAG_WRITER_WAIT_MS,
+      pipelineDepth: e.HARTSLAG_WRITER_PIPELINE_DEPTH,
     }),
     metricsToken: e.HARTSLAG_METRICS_TOKEN,
     accessLogSample: e.HARTSLAG_ACCESS_LOG,

@@ -98,6 +98,9 @@ export async function migrate(
     provider: { getMigrations: () => Promise.resolve(migrations) },
     migrationTableName: "schema_migrations",
     migrationLockTableName: "schema_migrations_lock",
+    // Migrations are numbered per feature; a database that already ran a later number still
+    // takes an earlier one that arrived after it.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -18,17 +18,19 @@ const EPOCH = "2000-01-01T00:00:00Z";
  * batches lock them in the same order.
  */
 export async function insertEvents(database: Database, events: readonly NewEvent[]) {
-  const appIds = events.map((e) => e.appId);
-  const names = events.map((e) => e.event);
-  const weights = events.map((e) => e.weight.toString());
-  const userIds = events.map((e) => e.userId?.toString() ?? null);
-  const times = events.map((e) => e.createdAt.toISOString());
+  // One JSON parameter instead of five arrays: serialising it is a single native call.
+  const rows = JSON.stringify(events.map((e) => [
+    e.appId,
+    e.event,
+    e.weight.toString(),
+    e.userId?.toString() ?? null,
+    e.createdAt.toISOString(),
+  ]));
   await database.run(sql`
     with input as (
-      select * from unnest(
-        ${appIds}::text[], ${names}::text[], ${weights}::bigint[], ${userIds}::bigint[],
-        ${times}::timestamptz[]
-      ) as t(app_id, event, weight, user_id, created_at)
+      select r->>0 as app_id, r->>1 as event, (r->>2)::bigint as weight,
+        (r->>3)::bigint as user_id, (r->>4)::timestamptz as created_at
+      from json_array_elements(cast(${rows}::text as json)) as r
     ),
     stored as (
       insert into events (app_id, event, weight, user_id, created_at)

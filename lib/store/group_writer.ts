@@ -13,6 +13,8 @@ export interface GroupWriterOptions<T> {
   maxBatch: number;
   maxInFlight: number;
   maxQueue: number;
+  /** Queued writes that justify another batch while one is already committing. */
+  pipelineDepth: number;
   /** How long a caller waits for its commit before it is answered 503 (default 10 s). */
   maxWaitMs?: number;
   onError?: (error: unknown, batchSize: number) => void;
@@ -107,7 +109,15 @@ export class GroupWriter<T> {
   #pump(): void {
     this.#scheduled = false;
     this.#watchdog ??= setInterval(() => this.#expire(), 250);
-    while (this.#batches.size < this.options.maxInFlight && this.#queue.length > 0) {
+    // A second batch starts only while the queue is deep: small batches cost more per
+    // event than waiting for the one in flight (measured: one in flight with ~30 events a
+    // batch outran four in flight with ~9).
+    while (
+      this.#queue.length > 0 &&
+      (this.#batches.size === 0 ||
+        (this.#batches.size < this.options.maxInFlight &&
+          this.#queue.length >= this.options.pipelineDepth))
+    ) {
       const batch = {
         since: performance.now(),
         waiters: this.#queue.splice(0, this.options.maxBatch),
