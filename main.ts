@@ -126,16 +126,20 @@ export async function startServer(
     build: embeddedFiles() ? "single-file" : "source",
   });
   let stopping: Promise<void> | undefined;
+  let retaining: Promise<unknown> | undefined;
   return {
     url,
     services,
-    retain: (at = services.now()) =>
-      runRetention(services.retention, {
+    retain(at = services.now()) {
+      const run = runRetention(services.retention, {
         now: at,
         batchSize: config.retention.batchSize,
         signal: services.lifetime.signal,
         log,
-      }),
+      });
+      retaining = run;
+      return run;
+    },
     shutdown() {
       stopping ??= (async () => {
         services.lifetime.abort();
@@ -146,6 +150,7 @@ export async function startServer(
             log.log("error", "drain failed", { error: result.reason });
           }
         }
+        await retaining; // a pruning run stops after its current batch
         await services.eventWriter.close();
         await services.live.flush();
         await unlisten?.().catch(() => {});

@@ -25,6 +25,7 @@ Deno.test("GET /metrics: open without a token, and counts responses by route pat
     await (await api.heartbeat(app.token, "{not json")).body?.cancel();
     await (await fetch(`${server.url}/api/v1/apps`)).body?.cancel(); // 401 from middleware
     await (await fetch(`${server.url}/no/such/thing`)).body?.cancel();
+    await (await fetch(`${server.url}/no/such/thing`, { method: "BREW" })).body?.cancel();
     await (await api.admin(`/api/v1/apps/${app.id}/events`)).body?.cancel();
     server.services.metrics.monitors.collectWith((gauge) => {
       gauge.labels({ status: "up" }).set(4);
@@ -46,6 +47,7 @@ Deno.test("GET /metrics: open without a token, and counts responses by route pat
         '{method="POST",route="/api/v1/apps",status="201"} 1',
         '{method="GET",route="/api/v1/apps/*",status="401"} 1',
         '{method="GET",route="(unmatched)",status="404"} 1',
+        '{method="OTHER",route="(unmatched)",status="404"} 1',
         '{method="GET",route="/api/v1/apps/:app/events",status="200"} 1',
       ]
     ) {

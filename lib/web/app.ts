@@ -10,7 +10,7 @@ import { type ClientAssets, clientAssets, embeddedClientAssets } from "./client_
 import { mountRoutes, type PageSupport } from "./fs_routes.ts";
 import { registerIslands } from "./islands.ts";
 import { renderPage } from "./render.tsx";
-import type { Manifest, RouteContext } from "./route.ts";
+import { type Manifest, METHODS, type RouteContext } from "./route.ts";
 
 const CONTEXT = "routeContext";
 
@@ -161,6 +161,13 @@ function unroutedLabel(c: Context): string {
   return path === "*" || path === "/*" ? "(unmatched)" : path;
 }
 
+const knownMethods = new Set<string>(METHODS);
+
+/** The method as a metric label: any method outside the known ones is OTHER (bounded). */
+function methodLabel(method: string): string {
+  return knownMethods.has(method) ? method : "OTHER";
+}
+
 /** One access-log line; off by default (HARTSLAG_ACCESS_LOG), since it costs per request. */
 function accessLog(ctx: RequestContext, c: Context, started: number): void {
   ctx.log.log("info", "request", {
@@ -196,7 +203,7 @@ export function createApp(services: Services, manifest: Manifest): Hono {
     const started = sample > 0 ? performance.now() : 0;
     await next();
     c.res.headers.set("x-request-id", ctx.requestId);
-    (ctx.route ?? http.route(c.req.method, unroutedLabel(c))).count(c.res.status);
+    (ctx.route ?? http.route(methodLabel(c.req.method), unroutedLabel(c))).count(c.res.status);
     if (sample > 0 && (sample >= 1 || Math.random() < sample)) accessLog(ctx, c, started);
   });
   app.onError((error, c) => toErrorResponse(error, context(c)));
