@@ -5,7 +5,7 @@ import { embeddedFiles } from "./lib/embedded.ts";
 import { retentionTasks, runRetention } from "./lib/jobs/retention.ts";
 import { jsonLogger, type Logger } from "./lib/log.ts";
 import { createServices, type Services } from "./lib/services.ts";
-import { createAppWithToken } from "./lib/store/app_admin.ts";
+import { createAppWithToken, rotateAppToken } from "./lib/store/app_admin.ts";
 import { applyTokenNotice, TOKEN_CHANNEL } from "./lib/store/app_tokens.ts";
 import { type Database, migrate, openDatabase } from "./lib/store/database.ts";
 import { ensureOperator } from "./lib/store/operators.ts";
@@ -238,6 +238,28 @@ async function createAppCommand(config: Config, log: Logger, args: string[]): Pr
   }
 }
 
+async function rotateTokenCommand(config: Config, log: Logger, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { app: { type: "string" } }, strict: true });
+  if (!values.app) {
+    console.error("usage: hartslag rotate-token --app <app id>");
+    return 2;
+  }
+  const database = await open(config);
+  try {
+    await migrate(database.db, migrations);
+    const token = await rotateAppToken(database.db, values.app);
+    if (!token) {
+      console.error(`no app with id ${JSON.stringify(values.app)}`);
+      return 1;
+    }
+    log.log("info", "app token rotated", { appId: values.app });
+    console.log(JSON.stringify({ id: values.app, token }));
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
 async function pruneCommand(config: Config, log: Logger): Promise<number> {
   const database = await open(config);
   try {
@@ -262,6 +284,7 @@ commands:
   serve                                      start the HTTP service (default)
   migrate                                    apply pending database migrations and exit
   create-app --name <name> [--timezone <z>]  create an app; prints it with its token as JSON
+  rotate-token --app <app id>                give the app a new token (the old one stops)
   prune                                      apply the retention settings now and exit
 
 Configuration comes from the environment (see the README).`;
@@ -289,6 +312,7 @@ export async function runCli(args: string[]): Promise<void> {
       await runMigrations(config, log);
       code = 0;
     } else if (command === "create-app") code = await createAppCommand(config, log, rest);
+    else if (command === "rotate-token") code = await rotateTokenCommand(config, log, rest);
     else if (command === "prune") code = await pruneCommand(config, log);
     else {
       console.error(usage);

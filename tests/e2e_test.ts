@@ -22,6 +22,8 @@ for (const database of databaseChoices) {
       HARTSLAG_ADMIN_TOKEN: ADMIN,
       HARTSLAG_METRICS_TOKEN: METRICS,
       HARTSLAG_ACCESS_LOG: "all",
+      // Far longer than the test: a rotation reaches the server only by the database's notice.
+      HARTSLAG_TOKEN_CACHE_MS: "600000",
       ...operatorEnv,
       ...(pg ? { DATABASE_URL: pg.url } : {}),
     };
@@ -183,6 +185,38 @@ for (const database of databaseChoices) {
           ok(/hartslag_ingest_items_total\{queue="events",outcome="stored"\} 5/.test(text));
           ok(/hartslag_ingest_commit_seconds_count\{queue="events"\} [1-5]\n/.test(text));
         });
+
+        if (pg) {
+          await t.step(
+            "rotate-token from the command line stops the old token at once",
+            async () => {
+              const rotated = await runHartslag(["rotate-token", "--app", app.id], env);
+              equal(rotated.code, 0, rotated.stderr);
+              const { token } = JSON.parse(rotated.stdout);
+              const send = async (bearer: string) => {
+                const res = await fetch(`${url}/api/v1/heartbeat`, {
+                  method: "POST",
+                  headers: {
+                    authorization: `Bearer ${bearer}`,
+                    "content-type": "application/json",
+                  },
+                  body: JSON.stringify({ event: "after-rotation" }),
+                });
+                await res.body?.cancel();
+                return res.status;
+              };
+              // The server cached the old token; only the database's notice can evict it now.
+              let old = 201;
+              for (let i = 0; i < 100 && old !== 401; i++) {
+                old = await send(app.token);
+                if (old !== 401) await new Promise((r) => setTimeout(r, 50));
+              }
+              equal(old, 401);
+              equal(await send(token), 201);
+              app = { ...app, token };
+            },
+          );
+        }
 
         await t.step("access log lines carry the request id", () => {
           const lines = server.output().split("\n").filter((l) => l.startsWith("{"))
