@@ -1,8 +1,7 @@
 /**
  * The main flows against a server in its own process — main.ts from source, or the
  * single-file bundle when HARTSLAG_BUNDLE is set (`deno task test:bundle`), which then runs
- * from an empty directory. Process tests are named "spawned server: …" so that task can
- * pick them out.
+ * from an empty directory.
  */
 import { deepStrictEqual as equal, ok } from "node:assert/strict";
 import { Browser, operatorEnv } from "./support/dashboard.ts";

@@ -1,10 +1,12 @@
 import { deepStrictEqual as equal } from "node:assert/strict";
-import { client, databaseChoices, startTestServer } from "./support/server.ts";
+import { againstBundle, client, databaseChoices, startTestServer } from "./support/server.ts";
 
 const now = new Date("2026-06-15T12:00:00Z");
 
 for (const database of databaseChoices) {
-  Deno.test(`retention prunes raw events in batches; totals and series stay (${database})`, async () => {
+  Deno.test(`retention prunes raw events in batches; totals and series stay (${database})`, {
+    ignore: againstBundle,
+  }, async () => {
     const server = await startTestServer(database, {
       now: () => now,
       env: { HARTSLAG_EVENTS_RETENTION_DAYS: "30", HARTSLAG_RETENTION_BATCH: "3" },
@@ -58,7 +60,7 @@ for (const database of databaseChoices) {
   });
 }
 
-Deno.test("without a retention setting nothing is pruned", async () => {
+Deno.test("without a retention setting nothing is pruned", { ignore: againstBundle }, async () => {
   const server = await startTestServer("postgres", { now: () => now });
   const api = client(server);
   try {
