@@ -3,6 +3,7 @@ import { newAppBody } from "./lib/domain/app_input.ts";
 import { type Config, ConfigError, readConfig } from "./lib/config.ts";
 import { embeddedFiles } from "./lib/embedded.ts";
 import { retentionTasks, runRetention } from "./lib/jobs/retention.ts";
+import { pruneOldIdempotencyKeys } from "./lib/jobs/idempotency_keys.ts";
 import { jsonLogger, type Logger } from "./lib/log.ts";
 import { createServices, type Services } from "./lib/services.ts";
 import { createAppWithToken, rotateAppToken } from "./lib/store/app_admin.ts";
@@ -153,8 +154,13 @@ export async function startServer(
         await retaining; // a pruning run stops after its current batch
         await services.eventWriter.close();
         await services.live.flush();
+        await services.rateLimiter.close();
         await unlisten?.().catch(() => {});
-        kv.close();
+        try {
+          kv.close();
+        } catch (error) {
+          log.log("warn", "KV was already closed", { error });
+        }
         await database.close();
       })();
       return stopping;
@@ -164,6 +170,11 @@ export async function startServer(
 
 async function serve(config: Config, log: Logger) {
   const running = await startServer(config, { log });
+  Deno.cron(
+    "prune idempotency keys",
+    "17 * * * *",
+    () => pruneOldIdempotencyKeys(running.services),
+  );
   if (running.services.retention.length > 0) {
     // Daily at 03:17 UTC; every instance runs it, and pruning is idempotent.
     Deno.cron(

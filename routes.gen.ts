@@ -11,21 +11,25 @@ import * as $8 from "./routes/(dashboard)/settings/index.tsx";
 import * as $9 from "./routes/_app.tsx";
 import * as $10 from "./routes/_error.tsx";
 import * as $11 from "./routes/api/openapi.json.ts";
-import * as $12 from "./routes/api/v1/apps/[app]/events/[event]/series.ts";
-import * as $13 from "./routes/api/v1/apps/[app]/events/index.ts";
-import * as $14 from "./routes/api/v1/apps/[app]/export.csv.ts";
-import * as $15 from "./routes/api/v1/apps/[app]/token.ts";
-import * as $16 from "./routes/api/v1/apps/_middleware.ts";
-import * as $17 from "./routes/api/v1/apps/index.ts";
-import * as $18 from "./routes/api/v1/heartbeat.ts";
-import * as $19 from "./routes/docs/index.tsx";
-import * as $20 from "./routes/docs/integration-guide.md.ts";
-import * as $21 from "./routes/healthz.ts";
-import * as $22 from "./routes/login.tsx";
-import * as $23 from "./routes/metrics.ts";
-import * as $24 from "./islands/CopyButton.tsx";
-import * as $25 from "./islands/EventChart.tsx";
-import * as $26 from "./islands/LiveCounters.tsx";
+import * as $12 from "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts";
+import * as $13 from "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts";
+import * as $14 from "./routes/api/v1/apps/[app]/beacons/index.ts";
+import * as $15 from "./routes/api/v1/apps/[app]/events/[event]/series.ts";
+import * as $16 from "./routes/api/v1/apps/[app]/events/index.ts";
+import * as $17 from "./routes/api/v1/apps/[app]/export.csv.ts";
+import * as $18 from "./routes/api/v1/apps/[app]/token.ts";
+import * as $19 from "./routes/api/v1/apps/_middleware.ts";
+import * as $20 from "./routes/api/v1/apps/index.ts";
+import * as $21 from "./routes/api/v1/beet/[token].ts";
+import * as $22 from "./routes/api/v1/heartbeat.ts";
+import * as $23 from "./routes/docs/index.tsx";
+import * as $24 from "./routes/docs/integration-guide.md.ts";
+import * as $25 from "./routes/healthz.ts";
+import * as $26 from "./routes/login.tsx";
+import * as $27 from "./routes/metrics.ts";
+import * as $28 from "./islands/CopyButton.tsx";
+import * as $29 from "./islands/EventChart.tsx";
+import * as $30 from "./islands/LiveCounters.tsx";
 import type { Manifest } from "./lib/web/route.ts";
 
 export const manifest: Manifest = {
@@ -42,22 +46,26 @@ export const manifest: Manifest = {
     "./routes/_app.tsx": $9,
     "./routes/_error.tsx": $10,
     "./routes/api/openapi.json.ts": $11,
-    "./routes/api/v1/apps/[app]/events/[event]/series.ts": $12,
-    "./routes/api/v1/apps/[app]/events/index.ts": $13,
-    "./routes/api/v1/apps/[app]/export.csv.ts": $14,
-    "./routes/api/v1/apps/[app]/token.ts": $15,
-    "./routes/api/v1/apps/_middleware.ts": $16,
-    "./routes/api/v1/apps/index.ts": $17,
-    "./routes/api/v1/heartbeat.ts": $18,
-    "./routes/docs/index.tsx": $19,
-    "./routes/docs/integration-guide.md.ts": $20,
-    "./routes/healthz.ts": $21,
-    "./routes/login.tsx": $22,
-    "./routes/metrics.ts": $23,
+    "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts": $12,
+    "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts": $13,
+    "./routes/api/v1/apps/[app]/beacons/index.ts": $14,
+    "./routes/api/v1/apps/[app]/events/[event]/series.ts": $15,
+    "./routes/api/v1/apps/[app]/events/index.ts": $16,
+    "./routes/api/v1/apps/[app]/export.csv.ts": $17,
+    "./routes/api/v1/apps/[app]/token.ts": $18,
+    "./routes/api/v1/apps/_middleware.ts": $19,
+    "./routes/api/v1/apps/index.ts": $20,
+    "./routes/api/v1/beet/[token].ts": $21,
+    "./routes/api/v1/heartbeat.ts": $22,
+    "./routes/docs/index.tsx": $23,
+    "./routes/docs/integration-guide.md.ts": $24,
+    "./routes/healthz.ts": $25,
+    "./routes/login.tsx": $26,
+    "./routes/metrics.ts": $27,
   },
   islands: {
-    "./islands/CopyButton.tsx": $24,
-    "./islands/EventChart.tsx": $25,
-    "./islands/LiveCounters.tsx": $26,
+    "./islands/CopyButton.tsx": $28,
+    "./islands/EventChart.tsx": $29,
+    "./islands/LiveCounters.tsx": $30,
   },
 };

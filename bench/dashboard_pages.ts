@@ -31,7 +31,7 @@ try {
         createdAt: new Date(now - Math.floor((i / total) * 60 * 86_400_000)),
       });
     }
-    await insertEvents(server.services.db, events);
+    await insertEvents(server.services.database, events);
   }
   for (let i = 0; i < 10; i++) await api.heartbeat(small.token, { event: names[i % 5] });
   console.log(`inserted ${total} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);

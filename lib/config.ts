@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RatePolicy } from "./domain/sliding_window.ts";
 
 /** Everything the service reads from its environment, parsed once and frozen. */
 export interface Config {
@@ -36,11 +37,27 @@ export interface Config {
   readonly tokenCacheMs: number;
   /** How long a SIGTERM waits for in-flight work before the process exits anyway. */
   readonly shutdownTimeoutMs: number;
+  readonly rateLimits: {
+    /** Each beacon's default sliding window (a beacon may carry its own limit). */
+    readonly beacon: RatePolicy;
+    /** Each app token's window on POST /api/v1/heartbeat; null: not limited. */
+    readonly app: RatePolicy | null;
+  };
 }
 
 const optionalText = z.string().trim().min(1).optional().catch(undefined);
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** A request count, or `off` (or 0) for no limit. */
+const limitOrOff = (fallback: number) =>
+  z.union([
+    z.string().trim().toLowerCase().pipe(z.literal("off")).transform(() => 0),
+    z.coerce.number().int().min(0).max(1_000_000_000),
+  ]).default(fallback);
+
+const windowSeconds = (fallback: number) =>
+  z.coerce.number().int().positive().max(86_400).default(fallback);
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
@@ -73,6 +90,10 @@ const envSchema = z.object({
   HARTSLAG_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
   HARTSLAG_TOKEN_CACHE_MS: positiveInt(5_000),
   DENO_KV_ACCESS_TOKEN: optionalText,
+  HARTSLAG_BEACON_RATE_LIMIT: z.coerce.number().int().positive().max(1_000_000_000).default(60),
+  HARTSLAG_BEACON_RATE_WINDOW_S: windowSeconds(10),
+  HARTSLAG_APP_RATE_LIMIT: limitOrOff(100_000),
+  HARTSLAG_APP_RATE_WINDOW_S: windowSeconds(60),
 });
 
 export class ConfigError extends Error {}
@@ -125,5 +146,15 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     kvUrl: e.HARTSLAG_KV_URL,
     tokenCacheMs: e.HARTSLAG_TOKEN_CACHE_MS,
     shutdownTimeoutMs: e.HARTSLAG_SHUTDOWN_TIMEOUT_MS,
+    rateLimits: Object.freeze({
+      beacon: Object.freeze({
+        limit: e.HARTSLAG_BEACON_RATE_LIMIT,
+        windowMs: e.HARTSLAG_BEACON_RATE_WINDOW_S * 1000,
+      }),
+      app: e.HARTSLAG_APP_RATE_LIMIT === 0 ? null : Object.freeze({
+        limit: e.HARTSLAG_APP_RATE_LIMIT,
+        windowMs: e.HARTSLAG_APP_RATE_WINDOW_S * 1000,
+      }),
+    }),
   });
 }

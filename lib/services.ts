@@ -3,9 +3,11 @@ import type { Config } from "./config.ts";
 import { SignInLimits } from "./domain/attempt_limiter.ts";
 import { type RetentionTask, retentionTasks } from "./jobs/retention.ts";
 import { LiveCounters } from "./kv/live_counters.ts";
+import { RateLimiter } from "./kv/rate_limiter.ts";
 import type { Logger } from "./log.ts";
 import { createServiceMetrics, type ServiceMetrics } from "./metrics/mod.ts";
 import { AppTokens } from "./store/app_tokens.ts";
+import { BeaconTokens } from "./store/beacon_tokens.ts";
 import type { Database, DatabaseKind } from "./store/database.ts";
 import { insertEvents, type NewEvent } from "./store/events.ts";
 import { GroupWriter } from "./store/group_writer.ts";
@@ -15,11 +17,16 @@ import type { Schema } from "./store/schema.ts";
 export interface Services {
   readonly config: Config;
   readonly db: Kysely<Schema>;
+  readonly database: Database;
   readonly databaseKind: DatabaseKind;
   readonly kv: Deno.Kv;
   readonly appTokens: AppTokens;
   readonly eventWriter: GroupWriter<NewEvent>;
   readonly live: LiveCounters;
+  /** Beacon token → beacon and its rate policy, cached. */
+  readonly beaconTokens: BeaconTokens;
+  /** Sliding windows per beacon and per app token; close() writes them to KV. */
+  readonly rateLimiter: RateLimiter;
   readonly log: Logger;
   /** Dashboard sign-in throttling (per email and per client address). */
   readonly signInLimits: SignInLimits;
@@ -69,22 +76,37 @@ export function createServices(parts: ServiceParts): Services {
     ...config.writer,
   });
   const appTokens = new AppTokens(db, config.tokenCacheMs);
+  const beaconTokens = new BeaconTokens(db, config.rateLimits.beacon);
   const retention = retentionTasks(config, db);
+  const rateLimiter = new RateLimiter(kv, {
+    onError: (what, error, suppressed) =>
+      log.log("error", "rate limit windows unavailable in KV; deciding in memory", {
+        what,
+        error,
+        suppressed,
+      }),
+  });
   return {
     config,
     db,
+    database: parts.database,
     databaseKind: parts.database.kind,
     kv,
     appTokens,
     eventWriter,
     live,
+    beaconTokens,
+    rateLimiter,
     log,
     signInLimits: new SignInLimits(),
     lifetime: new AbortController(),
     metrics,
     retention,
     drains: [],
-    tokenEvictions: new Map([["app", (id) => appTokens.forget(id)]]),
+    tokenEvictions: new Map([
+      ["app", (id) => appTokens.forget(id)],
+      ["beacon", (id) => beaconTokens.forget(id)],
+    ]),
     now: parts.now ?? (() => new Date()),
   };
 }

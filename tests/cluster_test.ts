@@ -71,6 +71,49 @@ Deno.test("spawned server: two instances on one database share events and token 
       equal(status, 401, "the other instance refuses the old token well before its cache TTL");
       equal(await post(b, token, "new-on-b"), 201);
       equal(await post(a, token, "new-on-a"), 201);
+      app.token = token;
+    });
+
+    await t.step("a beacon rotated on one instance stops recording on the other", async () => {
+      const created = await apiA.admin(`/api/v1/apps/${app.id}/beacons`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "pageview" }),
+      });
+      equal(created.status, 201);
+      const beacon = await created.json();
+      const beet = async (server: ServerProcess, token: string) => {
+        const res = await fetch(`${server.url}/api/v1/beet/${token}`, { method: "POST" });
+        await res.body?.cancel();
+        equal(res.status, 200);
+      };
+      const recorded = async () => {
+        const summary = await apiA.adminJson(`/api/v1/apps/${app.id}/events`);
+        return summary.events.find((e: { event: string }) => e.event === "pageview")?.total
+          .count ?? 0;
+      };
+      await beet(b, beacon.token); // B now trusts this token for a minute
+      equal(await recorded(), 1);
+      const rotated = await apiA.admin(`/api/v1/apps/${app.id}/beacons/${beacon.id}/token`, {
+        method: "POST",
+      });
+      equal(rotated.status, 200);
+      const { token } = await rotated.json();
+      // Old-token hits on B record nothing once B has heard of the rotation.
+      let before = await recorded();
+      const started = Date.now();
+      let stopped = false;
+      while (!stopped && Date.now() - started < 10_000) {
+        await beet(b, beacon.token);
+        const after = await recorded();
+        stopped = after === before;
+        before = after;
+        // Slowly enough to stay under the beacon's default limit (60 per 10 s).
+        if (!stopped) await new Promise((r) => setTimeout(r, 200));
+      }
+      ok(stopped, "the old beacon token stopped on the other instance within its cache TTL");
+      await beet(b, token);
+      equal(await recorded(), before + 1);
     });
   } finally {
     const statuses = await Promise.all([a.kill("SIGTERM"), b.kill("SIGTERM")]);

@@ -75,6 +75,28 @@ Deno.test("GET /metrics: open without a token, and counts responses by route pat
   }
 });
 
+Deno.test("requests refused by a rate limit are counted by kind", async () => {
+  const server = await startTestServer("postgres", {
+    env: { HARTSLAG_APP_RATE_LIMIT: "2", HARTSLAG_APP_RATE_WINDOW_S: "600" },
+  });
+  const api = client(server);
+  try {
+    const app = await api.createApp();
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await api.heartbeat(app.token, { event: "limited" });
+      await res.body?.cancel();
+      statuses.push(res.status);
+    }
+    equal(statuses, [201, 201, 429, 429]);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    ok(text.includes('hartslag_rate_limited_total{kind="app"} 2'), text);
+    ok(text.includes('route="/api/v1/heartbeat",status="429"} 2'));
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("GET /metrics wants HARTSLAG_METRICS_TOKEN when it is set", async () => {
   const server = await startTestServer("postgres", { env: { HARTSLAG_METRICS_TOKEN: "scrape" } });
   try {

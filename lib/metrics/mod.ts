@@ -5,6 +5,7 @@
 import { RequestCounts } from "./http.ts";
 import {
   type Counter,
+  type CounterChild,
   exponentialBuckets,
   type Gauge,
   type Histogram,
@@ -40,6 +41,8 @@ export interface ServiceMetrics {
   readonly writers: WriterMetrics;
   /** Requests refused by a rate limit, by what was limited (`app`, `beacon`, `sign_in`). */
   readonly rateLimited: Counter<"kind">;
+  /** The rateLimited children, bound once: a refusal costs one increment. */
+  readonly refused: Readonly<Record<"app" | "beacon" | "sign_in", CounterChild>>;
   /** Alert deliveries by channel kind and outcome (`delivered`, `failed`, `retried`). */
   readonly alertDeliveries: Counter<"channel" | "outcome">;
   /** Monitors by status; the monitors module computes it at scrape time (`collectWith`). */
@@ -138,5 +141,10 @@ export function createServiceMetrics(): ServiceMetrics {
     help: "Start time of the process since the Unix epoch, in seconds.",
     collect: (gauge) => gauge.set(started),
   });
-  return { registry, http, writers, rateLimited, alertDeliveries, monitors };
+  const refused = {
+    app: rateLimited.labels({ kind: "app" }),
+    beacon: rateLimited.labels({ kind: "beacon" }),
+    sign_in: rateLimited.labels({ kind: "sign_in" }),
+  };
+  return { registry, http, writers, rateLimited, refused, alertDeliveries, monitors };
 }

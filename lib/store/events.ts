@@ -8,6 +8,13 @@ export interface NewEvent {
   weight: bigint;
   userId: bigint | null;
   createdAt: Date;
+  /** A beacon's numeric value. */
+  value?: number | null;
+  /**
+   * The client's Idempotency-Key: the event is stored only if no event of the app claimed
+   * this key before (nor an earlier one in the same batch).
+   */
+  idempotencyKey?: string | null;
 }
 
 const EPOCH = "2000-01-01T00:00:00Z";
@@ -16,25 +23,64 @@ const EPOCH = "2000-01-01T00:00:00Z";
  * Stores a batch of events and their rollups in one statement, so one commit covers the
  * rows and every counter they move. Rollup keys are upserted in sorted order so concurrent
  * batches lock them in the same order.
+ *
+ * Events with an idempotency key first claim it in idempotency_keys, in that same statement:
+ * only an event whose key was claimed here (the first of its batch) is stored, so a stored
+ * key always has its event and a retried one is dropped. A batch holding the same key as a
+ * batch still in flight waits for that one's commit (unique index) before deciding.
  */
 export async function insertEvents(database: Database, events: readonly NewEvent[]) {
-  // One JSON parameter instead of five arrays: serialising it is a single native call.
-  const rows = JSON.stringify(events.map((e) => [
-    e.appId,
-    e.event,
-    e.weight.toString(),
-    e.userId?.toString() ?? null,
-    e.createdAt.toISOString(),
-  ]));
-  await database.run(sql`
-    with input as (
-      select r->>0 as app_id, r->>1 as event, (r->>2)::bigint as weight,
-        (r->>3)::bigint as user_id, (r->>4)::timestamptz as created_at
-      from json_array_elements(cast(${rows}::text as json)) as r
+  const keyed = events.some((e) => e.idempotencyKey != null);
+  // One JSON parameter instead of several arrays: serialising it is a single native call.
+  const rows = JSON.stringify(events.map((e) => {
+    const row = [
+      e.appId,
+      e.event,
+      e.weight.toString(),
+      e.userId?.toString() ?? null,
+      e.createdAt.toISOString(),
+      e.value ?? null,
+    ];
+    if (keyed) row.push(e.idempotencyKey ?? null);
+    return row;
+  }));
+  const columns = sql`r->>0 as app_id, r->>1 as event, (r->>2)::bigint as weight,
+        (r->>3)::bigint as user_id, (r->>4)::timestamptz as created_at,
+        (r->>5)::double precision as value`;
+  const input = keyed
+    ? sql`
+    input_all as (
+      select ${columns}, r->>6 as key, n
+      from json_array_elements(cast(${rows}::text as json)) with ordinality as t(r, n)
     ),
+    claimed as (
+      insert into idempotency_keys (app_id, key)
+      select distinct app_id, key from input_all where key is not null order by 1, 2
+      on conflict do nothing
+      returning app_id, key
+    ),
+    firsts as (
+      select distinct on (app_id, key) n, app_id, key from input_all
+      where key is not null order by app_id, key, n
+    ),
+    input as (
+      select i.app_id, i.event, i.weight, i.user_id, i.created_at, i.value from input_all i
+      where i.key is null or exists (
+        select 1 from firsts f join claimed c on c.app_id = f.app_id and c.key = f.key
+        where f.n = i.n
+      )
+      order by i.n
+    )`
+    : sql`
+    input as (
+      select ${columns}
+      from json_array_elements(cast(${rows}::text as json)) as r
+    )`;
+  await database.run(sql`
+    with ${input},
     stored as (
-      insert into events (app_id, event, weight, user_id, created_at)
-      select app_id, event, weight, user_id, created_at from input
+      insert into events (app_id, event, weight, user_id, created_at, value)
+      select app_id, event, weight, user_id, created_at, value from input
     ),
     minutes as (
       insert into event_minutes as r (app_id, event, bucket, count, weight)
@@ -61,6 +107,13 @@ export async function insertEvents(database: Database, events: readonly NewEvent
       first_at = least(r.first_at, excluded.first_at),
       last_at = greatest(r.last_at, excluded.last_at)
   `.compile(database.db));
+}
+
+/** Forgets idempotency keys claimed before `before` (they are kept for at least 24 hours). */
+export async function pruneIdempotencyKeys(db: Kysely<Schema>, before: Date): Promise<number> {
+  const result = await db.deleteFrom("idempotency_keys")
+    .where("created_at", "<", before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export interface Totals {

@@ -24,6 +24,7 @@ export interface EventsTable {
   user_id: Int8 | null;
   created_at: Timestamp;
   received_at: DefaultedTimestamp;
+  value: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface RollupTable {
@@ -41,6 +42,22 @@ export interface EventTotalsTable {
   weight: Numeric;
   first_at: Timestamp;
   last_at: Timestamp;
+}
+
+export interface BeaconsTable {
+  id: string;
+  app_id: string;
+  name: string;
+  token_digest: string;
+  limit_count: number | null;
+  limit_window_s: number | null;
+  created_at: DefaultedTimestamp;
+}
+
+export interface IdempotencyKeysTable {
+  app_id: string;
+  key: string;
+  created_at: DefaultedTimestamp;
 }
 
 export interface OperatorsTable {
@@ -65,6 +82,8 @@ export interface Schema {
   event_minutes: RollupTable;
   event_quarters: RollupTable;
   event_totals: EventTotalsTable;
+  beacons: BeaconsTable;
+  idempotency_keys: IdempotencyKeysTable;
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;
 }

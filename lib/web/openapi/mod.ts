@@ -1,10 +1,11 @@
+import { beaconPaths } from "./beacons.ts";
 import { corePaths } from "./core.ts";
 import { dashboardPaths } from "./dashboard.ts";
 import { operationsPaths } from "./operations.ts";
 import type { Paths } from "./schema.ts";
 
 /** Each area of the API describes its own paths; this is the whole served document. */
-const areas: Paths[] = [corePaths, dashboardPaths, operationsPaths];
+const areas: Paths[] = [corePaths, beaconPaths, dashboardPaths, operationsPaths];
 
 export function openApiDocument(serverUrl: string) {
   return {
