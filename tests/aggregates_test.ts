@@ -1,5 +1,5 @@
 import { deepStrictEqual as equal } from "node:assert/strict";
-import { againstBundle, client, databaseChoices, startTestServer } from "./support/server.ts";
+import { client, databaseChoices, startTestServer } from "./support/server.ts";
 
 type Summary = {
   timezone: string;
@@ -9,9 +9,7 @@ type Summary = {
 const pair = (count: number, weight = count) => ({ count, weight });
 
 for (const database of databaseChoices) {
-  Deno.test(`local today/week/month and series in the app's timezone on ${database}`, {
-    ignore: againstBundle,
-  }, async (t) => {
+  Deno.test(`local today/week/month and series in the app's timezone on ${database}`, async (t) => {
     let now = new Date("2024-01-17T12:00:00Z");
     const server = await startTestServer(database, { now: () => now });
     const api = client(server);

@@ -1,12 +1,10 @@
 import { deepStrictEqual as equal } from "node:assert/strict";
-import { againstBundle, client, databaseChoices, startTestServer } from "./support/server.ts";
+import { client, databaseChoices, startTestServer } from "./support/server.ts";
 
 const now = new Date("2026-06-15T12:00:00Z");
 
 for (const database of databaseChoices) {
-  Deno.test(`retention prunes raw events in batches; totals and series stay (${database})`, {
-    ignore: againstBundle,
-  }, async () => {
+  Deno.test(`retention prunes raw events in batches; totals and series stay (${database})`, async () => {
     const server = await startTestServer(database, {
       now: () => now,
       env: { HARTSLAG_EVENTS_RETENTION_DAYS: "30", HARTSLAG_RETENTION_BATCH: "3" },
@@ -60,7 +58,7 @@ for (const database of databaseChoices) {
   });
 }
 
-Deno.test("without a retention setting nothing is pruned", { ignore: againstBundle }, async () => {
+Deno.test("without a retention setting nothing is pruned", async () => {
   const server = await startTestServer("postgres", { now: () => now });
   const api = client(server);
   try {
