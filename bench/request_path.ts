@@ -23,7 +23,9 @@ const database = {
   close: () => Promise.resolve(),
 } as unknown as Database;
 const kv = await Deno.openKv(":memory:");
-const real = createServices({ config: readConfig({}), database, kv, log: silentLogger });
+// The app rate limit stays on (the hot path checks it), set high enough never to refuse.
+const config = readConfig({ HARTSLAG_APP_RATE_LIMIT: "1000000000" });
+const real = createServices({ config, database, kv, log: silentLogger });
 const app = { id: "app_bench", name: "bench", timezone: "UTC", createdAt: new Date() };
 const services: Services = {
   ...real,
