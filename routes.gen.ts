@@ -26,9 +26,10 @@ import * as $23 from "./routes/docs/index.tsx";
 import * as $24 from "./routes/docs/integration-guide.md.ts";
 import * as $25 from "./routes/healthz.ts";
 import * as $26 from "./routes/login.tsx";
-import * as $27 from "./islands/CopyButton.tsx";
-import * as $28 from "./islands/EventChart.tsx";
-import * as $29 from "./islands/LiveCounters.tsx";
+import * as $27 from "./routes/metrics.ts";
+import * as $28 from "./islands/CopyButton.tsx";
+import * as $29 from "./islands/EventChart.tsx";
+import * as $30 from "./islands/LiveCounters.tsx";
 import type { Manifest } from "./lib/web/route.ts";
 
 export const manifest: Manifest = {
@@ -60,10 +61,11 @@ export const manifest: Manifest = {
     "./routes/docs/integration-guide.md.ts": $24,
     "./routes/healthz.ts": $25,
     "./routes/login.tsx": $26,
+    "./routes/metrics.ts": $27,
   },
   islands: {
-    "./islands/CopyButton.tsx": $27,
-    "./islands/EventChart.tsx": $28,
-    "./islands/LiveCounters.tsx": $29,
+    "./islands/CopyButton.tsx": $28,
+    "./islands/EventChart.tsx": $29,
+    "./islands/LiveCounters.tsx": $30,
   },
 };

@@ -18,6 +18,15 @@ export interface IngestFigures {
   bare: LoadResult;
   hartslag: LoadResult;
   storedRows: number;
+  /** CPU time the Hartslag process spent per request during the measured runs, in µs. */
+  cpuMicrosPerRequest: number;
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
 }
 
 const body = JSON.stringify({ event: "bench-event", weight: 3, user_id: 42 });
@@ -44,10 +53,14 @@ export async function benchIngest(seconds = 10, rounds = 3): Promise<IngestFigur
     await runLoad({ ...hartslagLoad, seconds: 2 });
     const bareRuns: LoadResult[] = [];
     const hartslagRuns: LoadResult[] = [];
+    let cpu = 0;
     for (let round = 0; round < rounds; round++) {
       bareRuns.push(await runLoad({ ...bareLoad, seconds }));
+      const before = await cpuSeconds(hartslag.server.process.pid);
       hartslagRuns.push(await runLoad({ ...hartslagLoad, seconds }));
+      cpu += await cpuSeconds(hartslag.server.process.pid) - before;
     }
+    const served = hartslagRuns.reduce((sum, r) => sum + r.requestsPerSecond * seconds, 0);
     const summary = await fetch(`${hartslag.server.url}/api/v1/apps/${app.id}/events`, {
       headers: { authorization: `Bearer ${hartslag.adminToken}` },
     }).then((r) => r.json());
@@ -55,6 +68,7 @@ export async function benchIngest(seconds = 10, rounds = 3): Promise<IngestFigur
       bare: median(bareRuns),
       hartslag: median(hartslagRuns),
       storedRows: summary.events[0]?.total.count ?? 0,
+      cpuMicrosPerRequest: cpu * 1e6 / served,
     };
   } finally {
     await bare.stop();
@@ -72,6 +86,8 @@ export function ingestReport(f: IngestFigures, seconds: number, rounds: number):
     `${ratio >= 30 ? "ok  " : "MISS"} durable ingestion at ${ratio.toFixed(1)}% of the bare ` +
     "server (bar: 30%)",
     `${f.hartslag.p99Ms < 25 ? "ok  " : "MISS"} p99 ${f.hartslag.p99Ms.toFixed(2)} ms (bar: 25 ms)`,
+    `hartslag process CPU per request: ${f.cpuMicrosPerRequest.toFixed(1)} µs ` +
+    "(less sensitive than req/s to other load on the machine)",
     `stored rows after the run (warm-up included): ${f.storedRows}`,
   ];
 }

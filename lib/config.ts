@@ -18,6 +18,25 @@ export interface Config {
     readonly maxWaitMs: number;
     readonly pipelineDepth: number;
   };
+  /** Bearer token that GET /metrics requires; unset: /metrics is open. */
+  readonly metricsToken: string | undefined;
+  /** Share of requests written to the access log: 0 (off, the default) to 1 (every one). */
+  readonly accessLogSample: number;
+  readonly retention: {
+    /** Raw events older than this many days are pruned daily; unset: kept forever. */
+    readonly eventsDays: number | undefined;
+    /** Rows deleted per statement while pruning. */
+    readonly batchSize: number;
+  };
+  /** A KV Connect URL (self-hosted denokv or Deno Deploy) shared by every instance. */
+  readonly kvUrl: string | undefined;
+  /**
+   * How long a token → app answer is cached. Bounds how long another instance accepts a
+   * rotated token when it misses the rotation's notice (embedded database, lost connection).
+   */
+  readonly tokenCacheMs: number;
+  /** How long a SIGTERM waits for in-flight work before the process exits anyway. */
+  readonly shutdownTimeoutMs: number;
   readonly rateLimits: {
     /** Each beacon's default sliding window (a beacon may carry its own limit). */
     readonly beacon: RatePolicy;
@@ -56,6 +75,21 @@ const envSchema = z.object({
   HARTSLAG_WRITER_QUEUE: positiveInt(20_000),
   HARTSLAG_WRITER_WAIT_MS: positiveInt(10_000),
   HARTSLAG_WRITER_PIPELINE_DEPTH: positiveInt(256),
+  HARTSLAG_METRICS_TOKEN: optionalText,
+  HARTSLAG_ACCESS_LOG: z.string().trim().toLowerCase().default("off").transform((v, ctx) => {
+    if (v === "off" || v === "false" || v === "0") return 0;
+    if (v === "on" || v === "true" || v === "all") return 1;
+    const share = Number(v);
+    if (Number.isFinite(share) && share >= 0 && share <= 1) return share;
+    ctx.addIssue({ code: "custom", message: "must be off, all, or a share between 0 and 1" });
+    return z.NEVER;
+  }),
+  HARTSLAG_EVENTS_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  HARTSLAG_RETENTION_BATCH: positiveInt(5_000),
+  HARTSLAG_KV_URL: z.url({ protocol: /^https?$/ }).optional(),
+  HARTSLAG_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+  HARTSLAG_TOKEN_CACHE_MS: positiveInt(5_000),
+  DENO_KV_ACCESS_TOKEN: optionalText,
   HARTSLAG_BEACON_RATE_LIMIT: z.coerce.number().int().positive().max(1_000_000_000).default(60),
   HARTSLAG_BEACON_RATE_WINDOW_S: windowSeconds(10),
   HARTSLAG_APP_RATE_LIMIT: limitOrOff(100_000),
@@ -82,6 +116,11 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       "invalid environment:\n  HARTSLAG_ADMIN_EMAIL and HARTSLAG_ADMIN_PASSWORD must be set together",
     );
   }
+  if (e.HARTSLAG_KV_URL !== undefined && e.DENO_KV_ACCESS_TOKEN === undefined) {
+    throw new ConfigError(
+      "invalid environment:\n  HARTSLAG_KV_URL needs DENO_KV_ACCESS_TOKEN (the KV Connect access token)",
+    );
+  }
   return Object.freeze({
     port: e.PORT,
     hostname: e.HARTSLAG_HOSTNAME,
@@ -98,6 +137,15 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       maxWaitMs: e.HARTSLAG_WRITER_WAIT_MS,
       pipelineDepth: e.HARTSLAG_WRITER_PIPELINE_DEPTH,
     }),
+    metricsToken: e.HARTSLAG_METRICS_TOKEN,
+    accessLogSample: e.HARTSLAG_ACCESS_LOG,
+    retention: Object.freeze({
+      eventsDays: e.HARTSLAG_EVENTS_RETENTION_DAYS,
+      batchSize: e.HARTSLAG_RETENTION_BATCH,
+    }),
+    kvUrl: e.HARTSLAG_KV_URL,
+    tokenCacheMs: e.HARTSLAG_TOKEN_CACHE_MS,
+    shutdownTimeoutMs: e.HARTSLAG_SHUTDOWN_TIMEOUT_MS,
     rateLimits: Object.freeze({
       beacon: Object.freeze({
         limit: e.HARTSLAG_BEACON_RATE_LIMIT,

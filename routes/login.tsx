@@ -67,6 +67,7 @@ export const handler: Handlers = {
     const address = ctx.remoteAddr ?? "unknown";
     const wait = signInLimits.retryAfterSeconds(email, address);
     if (wait > 0) {
+      ctx.services.metrics.refused.sign_in.inc();
       const minutes = Math.ceil(wait / 60);
       const response = await renderForm(ctx, {
         next,

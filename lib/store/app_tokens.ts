@@ -53,3 +53,19 @@ export function bearerToken(header: string | null): string | undefined {
   const match = header?.match(/^Bearer[ \t]+([^\s]+)[ \t]*$/i);
   return match?.[1];
 }
+
+/** The NOTIFY channel on which a token change is announced as `<kind>:<id>` (migration 0005). */
+export const TOKEN_CHANNEL = "hartslag_tokens";
+
+/**
+ * Hands a token-change notice to the cache of its kind (`app:<id>` → the app token cache);
+ * notices of kinds nobody handles are ignored.
+ */
+export function applyTokenNotice(
+  payload: string,
+  handlers: ReadonlyMap<string, (id: string) => void>,
+): void {
+  const colon = payload.indexOf(":");
+  if (colon <= 0) return;
+  handlers.get(payload.slice(0, colon))?.(payload.slice(colon + 1));
+}

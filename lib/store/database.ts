@@ -16,6 +16,12 @@ export interface Database {
    * driver has them: the hot path's way around Kysely's reserve-a-connection-per-query.
    */
   run(query: CompiledQuery): Promise<void>;
+  /**
+   * Subscribes to a PostgreSQL NOTIFY channel on a dedicated connection that reconnects by
+   * itself; resolves once listening, with the function that stops. Only on PostgreSQL: the
+   * embedded database has one process, which needs no messages from others.
+   */
+  listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -25,6 +31,11 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Connections to PostgreSQL: the writer keeps several batches in flight. */
   poolSize?: number;
+  /**
+   * PGlite's runtime files, for a single-file build that has none beside PGlite's module;
+   * from source PGlite loads them itself.
+   */
+  pglite?: { wasm: Uint8Array; initdbWasm: Uint8Array; data: Uint8Array };
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -44,6 +55,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
           prepare: true,
         });
       },
+      async listen(channel, onMessage) {
+        const { unlisten } = await client.listen(channel, onMessage);
+        return unlisten;
+      },
       async close() {
         // Bounded: queries stuck on a dead connection must not keep the process from exiting.
         await client.end({ timeout: 2 });
@@ -52,7 +67,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     };
   }
   await Deno.mkdir(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create(`${options.dataDir}/pg`);
+  const runtime = options.pglite;
+  const pglite = await PGlite.create(
+    `${options.dataDir}/pg`,
+    runtime && {
+      pgliteWasmModule: await WebAssembly.compile(runtime.wasm as BufferSource),
+      initdbWasmModule: await WebAssembly.compile(runtime.initdbWasm as BufferSource),
+      fsBundle: new Blob([runtime.data as BlobPart]),
+    },
+  );
   await pglite.exec("set timezone = 'UTC'");
   const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
   return {

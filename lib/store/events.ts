@@ -338,3 +338,27 @@ export async function topUsers(
     weight: String(row.weight),
   }));
 }
+
+/**
+ * Deletes at most `limit` raw events created before `cutoff`, oldest first, walking each
+ * app's (app_id, created_at) index. Rollups are left alone, so totals and series stay
+ * right after the raw rows are gone. Returns how many rows were deleted.
+ */
+export async function pruneEvents(
+  db: Kysely<Schema>,
+  cutoff: Date,
+  limit: number,
+): Promise<number> {
+  const result = await sql`
+    delete from events where id in (
+      select e.id from apps a
+      cross join lateral (
+        select id from events
+        where app_id = a.id and created_at < ${cutoff.toISOString()}::timestamptz
+        order by created_at, id
+        limit ${limit}
+      ) e
+      limit ${limit}
+    )`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}

@@ -18,6 +18,8 @@ export interface GroupWriterOptions<T> {
   /** How long a caller waits for its commit before it is answered 503 (default 10 s). */
   maxWaitMs?: number;
   onError?: (error: unknown, batchSize: number) => void;
+  /** After each batch: its size, the commit's duration in seconds, and whether it stored. */
+  onBatch?: (size: number, seconds: number, stored: boolean) => void;
 }
 
 interface Waiter<T> {
@@ -154,6 +156,7 @@ export class GroupWriter<T> {
 
   async #run(batch: Waiter<T>[]): Promise<void> {
     const items = batch.map((w) => w.item);
+    const started = performance.now();
     for (let attempt = 1;; attempt++) {
       try {
         await this.options.commit(items);
@@ -162,6 +165,7 @@ export class GroupWriter<T> {
         if (attempt < 3 && isRetryable(error)) continue;
         this.stats.failures++;
         this.options.onError?.(error, items.length);
+        this.options.onBatch?.(items.length, (performance.now() - started) / 1000, false);
         const unavailable = new WriteUnavailable("The database is unavailable.", 5);
         for (const waiter of batch) settle(waiter, unavailable);
         return;
@@ -169,6 +173,7 @@ export class GroupWriter<T> {
     }
     this.stats.batches++;
     this.stats.items += items.length;
+    this.options.onBatch?.(items.length, (performance.now() - started) / 1000, true);
     this.options.afterCommit?.(items);
     for (const waiter of batch) settle(waiter);
   }

@@ -1,14 +1,16 @@
 import { type Context, Hono } from "hono";
 import type { Logger } from "../log.ts";
+import type { RouteCounts } from "../metrics/http.ts";
 import type { Services } from "../services.ts";
 import { WriteUnavailable } from "../store/group_writer.ts";
 import { errorResponse, HttpError, json } from "./http_error.ts";
-import { mountAssets, readStaticFiles, type StaticFile } from "./assets.ts";
-import { type ClientAssets, clientAssets } from "./client_build.ts";
+import { embeddedFiles } from "../embedded.ts";
+import { mountAssets, readStaticFiles, type StaticFile, staticFilesFrom } from "./assets.ts";
+import { type ClientAssets, clientAssets, embeddedClientAssets } from "./client_build.ts";
 import { mountRoutes, type PageSupport } from "./fs_routes.ts";
 import { registerIslands } from "./islands.ts";
 import { renderPage } from "./render.tsx";
-import type { Manifest, RouteContext } from "./route.ts";
+import { type Manifest, METHODS, type RouteContext } from "./route.ts";
 
 const CONTEXT = "routeContext";
 
@@ -35,6 +37,8 @@ class RequestContext implements RouteContext {
   params: Record<string, string>;
   remoteAddr: string | undefined;
   render: RouteContext["render"] = noPage;
+  /** The response counts of the route that handled the request, once one did. */
+  route: RouteCounts | undefined;
 
   constructor(
     readonly req: Request,
@@ -105,14 +109,19 @@ function pageSupport(services: Services, manifest: Manifest): {
 } {
   const islandFiles = Object.keys(manifest.islands ?? {});
   registerIslands(manifest.islands);
-  const built = islandFiles.length === 0 ? Promise.resolve(undefined) : clientAssets(
-    islandFiles,
-    (error) => services.log.log("warn", "island build failed; using the last build", { error }),
-  ).catch((error) => {
-    services.log.log("error", "no island bundles: pages will not hydrate", { error });
-    return undefined;
-  });
-  const files = readStaticFiles(STATIC_DIR);
+  const embedded = embeddedFiles();
+  const built = islandFiles.length === 0
+    ? Promise.resolve(undefined)
+    : embedded
+    ? Promise.resolve(embeddedClientAssets(embedded.client))
+    : clientAssets(
+      islandFiles,
+      (error) => services.log.log("warn", "island build failed; using the last build", { error }),
+    ).catch((error) => {
+      services.log.log("error", "no island bundles: pages will not hydrate", { error });
+      return undefined;
+    });
+  const files = embedded ? staticFilesFrom(embedded.static) : readStaticFiles(STATIC_DIR);
   const staticFiles = () => files;
   const renderer = {
     app: manifest.routes["./routes/_app.tsx"]?.default,
@@ -146,9 +155,36 @@ function pageSupport(services: Services, manifest: Manifest): {
   return { pages, staticFiles, assets: () => built };
 }
 
+/** The route label of a request no route handler took (middleware answered, or 404). */
+function unroutedLabel(c: Context): string {
+  const path = c.req.routePath;
+  return path === "*" || path === "/*" ? "(unmatched)" : path;
+}
+
+const knownMethods = new Set<string>(METHODS);
+
+/** The method as a metric label: any method outside the known ones is OTHER (bounded). */
+function methodLabel(method: string): string {
+  return knownMethods.has(method) ? method : "OTHER";
+}
+
+/** One access-log line; off by default (HARTSLAG_ACCESS_LOG), since it costs per request. */
+function accessLog(ctx: RequestContext, c: Context, started: number): void {
+  ctx.log.log("info", "request", {
+    method: ctx.req.method,
+    path: ctx.url.pathname,
+    route: ctx.route?.route ?? unroutedLabel(c),
+    status: c.res.status,
+    ms: Math.round((performance.now() - started) * 100) / 100,
+    remote: ctx.remoteAddr,
+  });
+}
+
 /** The whole HTTP surface: every file under routes/, with ids, errors and 404s handled. */
 export function createApp(services: Services, manifest: Manifest): Hono {
   const app = new Hono();
+  const http = services.metrics.http;
+  const sample = services.config.accessLogSample;
   const context = (c: Context): RouteContext => {
     const params = c.req.param() as Record<string, string>;
     let ctx = c.get(CONTEXT as never) as RequestContext | undefined;
@@ -163,9 +199,12 @@ export function createApp(services: Services, manifest: Manifest): Hono {
     return ctx;
   };
   app.use("*", async (c, next) => {
-    const ctx = context(c);
+    const ctx = context(c) as RequestContext;
+    const started = sample > 0 ? performance.now() : 0;
     await next();
     c.res.headers.set("x-request-id", ctx.requestId);
+    (ctx.route ?? http.route(methodLabel(c.req.method), unroutedLabel(c))).count(c.res.status);
+    if (sample > 0 && (sample >= 1 || Math.random() < sample)) accessLog(ctx, c, started);
   });
   app.onError((error, c) => toErrorResponse(error, context(c)));
   const hasPages = Object.values(manifest.routes).some((m) => typeof m.default === "function");
@@ -185,6 +224,11 @@ export function createApp(services: Services, manifest: Manifest): Hono {
     );
   });
   if (support) mountAssets(app, support.staticFiles, support.assets);
-  mountRoutes(app, manifest, context, support?.pages);
+  mountRoutes(app, manifest, context, support?.pages, (method, pattern) => {
+    const counts = http.route(method, pattern);
+    return (ctx) => {
+      (ctx as RequestContext).route = counts;
+    };
+  });
   return app;
 }

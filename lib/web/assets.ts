@@ -29,6 +29,18 @@ async function shortHash(bytes: Uint8Array): Promise<string> {
   return Array.from(hash.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Static files from memory (a single-file build carries them), by URL path below /static/. */
+export async function staticFilesFrom(
+  files: Readonly<Record<string, Uint8Array>>,
+): Promise<Map<string, StaticFile>> {
+  const map = new Map<string, StaticFile>();
+  for (const [path, body] of Object.entries(files)) {
+    const type = TYPES[path.split(".").at(-1) ?? ""];
+    if (type) map.set(path, { body, type, version: await shortHash(body) });
+  }
+  return map;
+}
+
 /** Every file under `dir` (except the generated _build/), by URL path below /static/. */
 export async function readStaticFiles(dir: URL): Promise<Map<string, StaticFile>> {
   const files = new Map<string, StaticFile>();

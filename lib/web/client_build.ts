@@ -125,6 +125,13 @@ export async function readBuild(root: URL = defaultRoot): Promise<ClientAssets> 
   return assetsOf(current.buildId, files);
 }
 
+/** Island bundles a single-file build carries (see lib/embedded.ts). */
+export function embeddedClientAssets(
+  client: { buildId: string; files: Readonly<Record<string, Uint8Array>> },
+): ClientAssets {
+  return assetsOf(client.buildId, new Map(Object.entries(client.files)));
+}
+
 let shared: Promise<ClientAssets> | undefined;
 let sharedKey = "";
 

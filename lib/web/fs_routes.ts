@@ -51,12 +51,21 @@ function pageHandlers(module: RouteModule): Handlers {
   return handlers;
 }
 
+/**
+ * Called once per mounted route and method; the function it returns runs on each request
+ * that route handles (the web layer counts responses per route with it).
+ */
+export type RouteObserver = (method: string, pattern: string) => (ctx: RouteContext) => void;
+
+const ignoreRoute: RouteObserver = () => () => {};
+
 /** Registers every route and middleware of the manifest on `app`. */
 export function mountRoutes(
   app: Hono,
   manifest: Manifest,
   context: ContextFactory,
   pages?: PageSupport,
+  observe: RouteObserver = ignoreRoute,
 ): void {
   const entries = Object.entries(manifest.routes).sort(([a], [b]) => a.localeCompare(b));
   const groupMiddleware: [folder: string, chain: Middleware[]][] = [];
@@ -93,8 +102,13 @@ export function mountRoutes(
       const handle = handlers[method];
       if (!handle) continue;
       const run = compose(chain, handle);
+      const matched = observe(method, pattern);
       if (!isPage) {
-        app.on(method, pattern, (c) => run(context(c)));
+        app.on(method, pattern, (c) => {
+          const ctx = context(c);
+          matched(ctx);
+          return run(ctx);
+        });
         continue;
       }
       app.on(method, pattern, async (c) => {
@@ -102,6 +116,7 @@ export function mountRoutes(
           render: (data?: unknown, options?: RenderOptions) =>
             renderPage(pages!.renderer, module, ctx, data, options),
         });
+        matched(ctx);
         try {
           return await run(ctx);
         } catch (error) {

@@ -5,6 +5,7 @@
  * base URL.
  */
 import { Marked } from "marked";
+import { embeddedFiles } from "../embedded.ts";
 
 const GUIDE = new URL("../../docs/integration-guide.md", import.meta.url);
 const PLACEHOLDER = /\{\{BASE_URL\}\}/g;
@@ -33,7 +34,8 @@ const marked = new Marked({
 
 /** The guide's Markdown with `baseUrl` filled in. */
 export async function guideMarkdown(baseUrl: string): Promise<string> {
-  source ??= Deno.readTextFile(GUIDE);
+  const embedded = embeddedFiles();
+  source ??= embedded ? Promise.resolve(embedded.guide) : Deno.readTextFile(GUIDE);
   return (await source).replace(PLACEHOLDER, baseUrl.replace(/\/+$/, ""));
 }
 

@@ -1,10 +1,11 @@
 import { beaconPaths } from "./beacons.ts";
 import { corePaths } from "./core.ts";
 import { dashboardPaths } from "./dashboard.ts";
+import { operationsPaths } from "./operations.ts";
 import type { Paths } from "./schema.ts";
 
 /** Each area of the API describes its own paths; this is the whole served document. */
-const areas: Paths[] = [corePaths, beaconPaths, dashboardPaths];
+const areas: Paths[] = [corePaths, beaconPaths, dashboardPaths, operationsPaths];
 
 export function openApiDocument(serverUrl: string) {
   return {
@@ -20,6 +21,7 @@ export function openApiDocument(serverUrl: string) {
       securitySchemes: {
         adminToken: { type: "http", scheme: "bearer", description: "HARTSLAG_ADMIN_TOKEN" },
         appToken: { type: "http", scheme: "bearer", description: "An app's token (hs_…)" },
+        metricsToken: { type: "http", scheme: "bearer", description: "HARTSLAG_METRICS_TOKEN" },
         operatorSession: {
           type: "apiKey",
           in: "cookie",

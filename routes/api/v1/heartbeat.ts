@@ -29,7 +29,10 @@ export const handler: Handlers = {
       const pending = services.rateLimiter.hit(`app:${app.id}`, policy);
       const decision = pending instanceof Promise ? await pending : pending;
       limitHeaders = rateLimitHeaders(decision, policy);
-      if (!decision.allowed) return json({ error: "Too Many Requests" }, 429, limitHeaders);
+      if (!decision.allowed) {
+        services.metrics.refused.app.inc();
+        return json({ error: "Too Many Requests" }, 429, limitHeaders);
+      }
     }
 
     const validation = validateHeartbeat(await fields);

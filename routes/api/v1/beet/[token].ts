@@ -95,7 +95,10 @@ async function hit(ctx: RouteContext): Promise<Response> {
     const { beacon, policy } = active;
     const pending = services.rateLimiter.hit(`beacon:${beacon.id}`, policy);
     const decision = pending instanceof Promise ? await pending : pending;
-    if (!decision.allowed) return pixel(req, 429, rateLimitHeaders(decision, policy));
+    if (!decision.allowed) {
+      services.metrics.refused.beacon.inc();
+      return pixel(req, 429, rateLimitHeaders(decision, policy));
+    }
     await services.eventWriter.write({
       appId: beacon.appId,
       event: beacon.name,
