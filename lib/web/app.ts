@@ -7,7 +7,7 @@ import { errorResponse, HttpError, json } from "./http_error.ts";
 import { embeddedFiles } from "../embedded.ts";
 import { mountAssets, readStaticFiles, type StaticFile, staticFilesFrom } from "./assets.ts";
 import { type ClientAssets, clientAssets, embeddedClientAssets } from "./client_build.ts";
-import { mountRoutes, type PageSupport } from "./fs_routes.ts";
+import { mountRoutes, type PageSupport, staticHandlers } from "./fs_routes.ts";
 import { registerIslands } from "./islands.ts";
 import { renderPage } from "./render.tsx";
 import { type Manifest, METHODS, type RouteContext } from "./route.ts";
@@ -230,5 +230,39 @@ export function createApp(services: Services, manifest: Manifest): Hono {
       (ctx as RequestContext).route = counts;
     };
   });
+
+  // Static routes are answered without the router, with the same ids, errors and metrics.
+  const direct = new Map(
+    [...staticHandlers(manifest)].map(([key, { pattern, handle }]) => {
+      const [method] = key.split(" ");
+      return [key, { handle, counts: http.route(method, pattern) }];
+    }),
+  );
+  const routed = app.fetch;
+  app.fetch = (req: Request, env?: unknown, executionCtx?: unknown) => {
+    const url = req.url;
+    const start = url.indexOf("/", url.indexOf("//") + 2);
+    const query = url.indexOf("?", start);
+    const route = direct.get(`${req.method} ${url.slice(start, query < 0 ? undefined : query)}`);
+    if (!route || sample > 0) {
+      return routed(req, env as never, executionCtx as never);
+    }
+    const remote = (env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr;
+    const ctx = new RequestContext(req, services, requestIdFrom(req), {});
+    ctx.remoteAddr = remote?.hostname;
+    const finish = (res: Response) => {
+      res.headers.set("x-request-id", ctx.requestId);
+      route.counts.count(res.status);
+      return res;
+    };
+    try {
+      return Promise.resolve(route.handle(ctx)).then(
+        finish,
+        (error) => finish(toErrorResponse(error, ctx)),
+      );
+    } catch (error) {
+      return finish(toErrorResponse(error, ctx));
+    }
+  };
   return app;
 }

@@ -38,6 +38,30 @@ const folderOf = (file: string) => file.slice(0, file.lastIndexOf("/") + 1);
 /** A folder with a `(group)` segment: its middleware wraps its routes, not a URL prefix. */
 const inGroup = (folder: string) => /\/\([^/]+\)\//.test(folder);
 
+/**
+ * Routes that the router need not be asked about: no `[param]` in their path, no middleware
+ * folder above them, not pages. Keyed by "METHOD /path"; the events endpoint is one, and
+ * skipping the router and its middleware chain is a measurable share of its cost.
+ */
+export function staticHandlers(
+  manifest: Manifest,
+): Map<string, { pattern: string; handle: Handler }> {
+  const files = Object.keys(manifest.routes);
+  const middlewareFolders = files.filter(isMiddlewareFile).map(folderOf);
+  const routes = new Map<string, { pattern: string; handle: Handler }>();
+  for (const [file, module] of Object.entries(manifest.routes)) {
+    if (isMiddlewareFile(file) || module.default || /\/_[^/]+$/.test(file)) continue;
+    if (file.includes("[") || middlewareFolders.some((folder) => file.startsWith(folder))) {
+      continue;
+    }
+    const pattern = routePattern(file);
+    for (const [method, handle] of Object.entries(module.handler ?? {})) {
+      routes.set(`${method} ${pattern}`, { pattern, handle });
+    }
+  }
+  return routes;
+}
+
 function compose(chain: Middleware[], handle: Handler): Handler {
   return chain.reduceRight<Handler>(
     (next, middleware) => (ctx) => middleware(ctx, () => Promise.resolve(next(ctx))),
