@@ -52,6 +52,7 @@ export async function startServer(
   const address = server.addr as Deno.NetAddr;
   const host = address.hostname === "0.0.0.0" ? "127.0.0.1" : address.hostname;
   const url = `http://${host}:${address.port}`;
+  services.monitorLoop.start();
   log.log("info", "listening", { url, database: database.kind });
   let stopping: Promise<void> | undefined;
   return {
@@ -60,6 +61,7 @@ export async function startServer(
     shutdown() {
       stopping ??= (async () => {
         await server.shutdown();
+        await services.monitorLoop.stop();
         await services.eventWriter.close();
         await services.live.flush();
         kv.close();
@@ -72,6 +74,10 @@ export async function startServer(
 
 async function serve(config: Config, log: Logger) {
   const running = await startServer(config, { log });
+  // The durable backstop: a sweep every minute even if the in-process timer were lost.
+  Deno.cron("monitor sweep", "* * * * *", async () => {
+    await running.services.monitorLoop.runOnce();
+  });
   const stop = async (signal: string) => {
     log.log("info", "shutting down", { signal });
     await running.shutdown();

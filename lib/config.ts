@@ -15,6 +15,26 @@ export interface Config {
     readonly maxInFlight: number;
     readonly maxQueue: number;
   };
+  readonly monitors: MonitorConfig;
+}
+
+/** Sweep, liveness and alert delivery settings. */
+export interface MonitorConfig {
+  /** How often an instance records that the service is alive. */
+  readonly aliveTickMs: number;
+  /** A silence longer than this means the service was down (fresh grace periods follow). */
+  readonly downtimeGapMs: number;
+  /** The in-process timer looks at the database at least this often. */
+  readonly pollMs: number;
+  /** One alert delivery attempt may take this long. */
+  readonly alertTimeoutMs: number;
+  /** The first retry waits this long; each next one twice as long (at most an hour). */
+  readonly alertRetryMs: number;
+  /** Attempts per delivery before it is given up as failed. */
+  readonly alertAttempts: number;
+  /** SMTP for email channels: smtp://user:pass@host:port or smtps://…; unset: no email. */
+  readonly smtpUrl: string | undefined;
+  readonly smtpFrom: string | undefined;
 }
 
 const optionalText = z.string().trim().min(1).optional().catch(undefined);
@@ -35,6 +55,15 @@ const envSchema = z.object({
   HARTSLAG_WRITER_BATCH: positiveInt(1000),
   HARTSLAG_WRITER_IN_FLIGHT: positiveInt(4),
   HARTSLAG_WRITER_QUEUE: positiveInt(20_000),
+  HARTSLAG_ALIVE_TICK_MS: positiveInt(1_000),
+  HARTSLAG_DOWNTIME_GAP_MS: positiveInt(5_000),
+  HARTSLAG_SWEEP_POLL_MS: positiveInt(5_000),
+  HARTSLAG_ALERT_TIMEOUT_MS: positiveInt(10_000),
+  HARTSLAG_ALERT_RETRY_MS: positiveInt(5_000),
+  HARTSLAG_ALERT_ATTEMPTS: positiveInt(8),
+  HARTSLAG_SMTP_URL: z.string().trim().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  HARTSLAG_SMTP_FROM: z.string().trim().min(3).optional(),
 });
 
 export class ConfigError extends Error {}
@@ -57,6 +86,16 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       "invalid environment:\n  HARTSLAG_ADMIN_EMAIL and HARTSLAG_ADMIN_PASSWORD must be set together",
     );
   }
+  if ((e.HARTSLAG_SMTP_URL === undefined) !== (e.HARTSLAG_SMTP_FROM === undefined)) {
+    throw new ConfigError(
+      "invalid environment:\n  HARTSLAG_SMTP_URL and HARTSLAG_SMTP_FROM must be set together",
+    );
+  }
+  if (e.HARTSLAG_DOWNTIME_GAP_MS <= e.HARTSLAG_ALIVE_TICK_MS) {
+    throw new ConfigError(
+      "invalid environment:\n  HARTSLAG_DOWNTIME_GAP_MS must be longer than HARTSLAG_ALIVE_TICK_MS",
+    );
+  }
   return Object.freeze({
     port: e.PORT,
     hostname: e.HARTSLAG_HOSTNAME,
@@ -70,6 +109,16 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       maxBatch: e.HARTSLAG_WRITER_BATCH,
       maxInFlight: e.HARTSLAG_WRITER_IN_FLIGHT,
       maxQueue: e.HARTSLAG_WRITER_QUEUE,
+    }),
+    monitors: Object.freeze({
+      aliveTickMs: e.HARTSLAG_ALIVE_TICK_MS,
+      downtimeGapMs: e.HARTSLAG_DOWNTIME_GAP_MS,
+      pollMs: e.HARTSLAG_SWEEP_POLL_MS,
+      alertTimeoutMs: e.HARTSLAG_ALERT_TIMEOUT_MS,
+      alertRetryMs: e.HARTSLAG_ALERT_RETRY_MS,
+      alertAttempts: e.HARTSLAG_ALERT_ATTEMPTS,
+      smtpUrl: e.HARTSLAG_SMTP_URL,
+      smtpFrom: e.HARTSLAG_SMTP_FROM,
     }),
   });
 }

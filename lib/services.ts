@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Config } from "./config.ts";
+import { MonitorLoop } from "./jobs/monitor_loop.ts";
 import { LiveCounters } from "./kv/live_counters.ts";
 import type { Logger } from "./log.ts";
 import { AppTokens } from "./store/app_tokens.ts";
@@ -18,6 +19,8 @@ export interface Services {
   readonly eventWriter: GroupWriter<NewEvent>;
   readonly live: LiveCounters;
   readonly log: Logger;
+  /** Sweep and alert delivery of this instance (started by main.ts). */
+  readonly monitorLoop: MonitorLoop;
   now(): Date;
 }
 
@@ -44,6 +47,24 @@ export function createServices(parts: ServiceParts): Services {
     onError: (error, batchSize) => log.log("error", "event batch failed", { error, batchSize }),
     ...config.writer,
   });
+  const now = parts.now ?? (() => new Date());
+  const m = config.monitors;
+  const monitorLoop = new MonitorLoop({
+    db,
+    now,
+    log,
+    aliveTickMs: m.aliveTickMs,
+    downtimeGapMs: m.downtimeGapMs,
+    pollMs: m.pollMs,
+    delivery: {
+      instance: crypto.randomUUID(),
+      timeoutMs: m.alertTimeoutMs,
+      retryMs: m.alertRetryMs,
+      maxAttempts: m.alertAttempts,
+      smtp: m.smtpUrl && m.smtpFrom ? { url: m.smtpUrl, from: m.smtpFrom } : undefined,
+      baseUrl: config.baseUrl,
+    },
+  });
   return {
     config,
     db,
@@ -53,6 +74,7 @@ export function createServices(parts: ServiceParts): Services {
     eventWriter,
     live,
     log,
-    now: parts.now ?? (() => new Date()),
+    monitorLoop,
+    now,
   };
 }
