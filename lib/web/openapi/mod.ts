@@ -1,8 +1,9 @@
 import { corePaths } from "./core.ts";
+import { monitorPaths } from "./monitors.ts";
 import type { Paths } from "./schema.ts";
 
 /** Each area of the API describes its own paths; this is the whole served document. */
-const areas: Paths[] = [corePaths];
+const areas: Paths[] = [corePaths, monitorPaths];
 
 export function openApiDocument(serverUrl: string) {
   return {
