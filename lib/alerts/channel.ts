@@ -46,8 +46,8 @@ export class SendError extends Error {
 /** A one-line human summary of the message, for chat and email subjects. */
 export function headline(m: AlertMessage): string {
   return m.kind === "down"
-    ? `🔴 ${m.monitor.name} (${m.app.name}) is DOWN: ${m.reason}`
-    : `🟢 ${m.monitor.name} (${m.app.name}) is back UP`;
+    ? `${m.monitor.name} (${m.app.name}) is DOWN: ${m.reason}`
+    : `${m.monitor.name} (${m.app.name}) is back UP`;
 }
 
 /** A few lines of detail below the headline. */

@@ -12,7 +12,8 @@ export const slackChannel: ChannelKind<SlackConfig> = {
   input: z.object({ url: httpUrl }),
   view: (config) => ({ url: config.url }),
   async send(config, message, { signal }) {
-    const text = `*${headline(message)}*\n${details(message)}`;
+    const mark = message.kind === "down" ? ":red_circle:" : ":large_green_circle:";
+    const text = `${mark} *${headline(message)}*\n${details(message)}`;
     return await postJson(config.url, JSON.stringify({ text }), {}, signal);
   },
 };

@@ -41,7 +41,7 @@ export function monitorClient(server: { url: string; adminToken: string }) {
     },
     async flips(
       id: string,
-    ): Promise<{ from: string; to: string; alert: string | null; reason: string }[]> {
+    ): Promise<{ from: string; to: string; alert: string | null; reason: string; at: string }[]> {
       return (await api.adminJson(`/api/v1/monitors/${id}/flips`)).flips.reverse();
     },
     async incidents(id: string) {
