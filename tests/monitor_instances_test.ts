@@ -1,0 +1,81 @@
+import { deepStrictEqual as equal, ok } from "node:assert/strict";
+import { monitorClient } from "./support/monitors.ts";
+import { spawnServer } from "./support/process.ts";
+import { createTestDatabase } from "./support/postgres.ts";
+import { eventually, sleep, startReceiver } from "./support/receiver.ts";
+
+const COUNT = 20;
+
+Deno.test("two server processes on one database never double-alert nor lose a transition", async () => {
+  const pg = await createTestDatabase();
+  const receiver = startReceiver();
+  const adminToken = `admin-${crypto.randomUUID()}`;
+  const env = { DATABASE_URL: pg.url, HARTSLAG_ADMIN_TOKEN: adminToken };
+  const [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+  let aStopped = false;
+  try {
+    const apiA = monitorClient({ url: a.url, adminToken });
+    const apiB = monitorClient({ url: b.url, adminToken });
+    const app = await apiA.createApp("Twins");
+    await apiA.createChannel(app.id, { kind: "webhook", url: `${receiver.url}/hook` });
+    const ids: string[] = [];
+    for (let i = 0; i < COUNT; i++) {
+      ids.push(
+        (await apiA.createMonitor(app.id, { name: `job ${i}`, interval_s: 1, grace_s: 1 })).id,
+      );
+    }
+    // Half ping through each instance; both sweep and deliver.
+    await Promise.all(ids.map((id, i) => (i % 2 ? apiA : apiB).ping(id)));
+
+    const downs = await receiver.waitFor(COUNT, 15_000);
+    await sleep(1_500);
+    equal(receiver.received.length, COUNT, "one down alert per monitor, no more");
+    equal(new Set(downs.map((r) => (r.json.monitor as { id: string }).id)).size, COUNT);
+    equal(new Set(downs.map((r) => r.json.delivery_id)).size, COUNT);
+    for (const id of ids) {
+      const flips = await apiB.flips(id);
+      equal(flips.map((f) => [f.from, f.to]), [["new", "up"], ["up", "late"], ["late", "down"]]);
+    }
+
+    // Each transition was written by exactly one of the two (each logs the ones it won).
+    const logged = [...a.lines, ...b.lines].map((line) => JSON.parse(line))
+      .filter((e) => e.msg === "monitor status changed");
+    equal(logged.filter((e) => e.to === "down").length, COUNT);
+    equal(logged.filter((e) => e.to === "late").length, COUNT);
+
+    // One instance dies abruptly; the other carries on alone.
+    await a.stop("SIGKILL");
+    aStopped = true;
+    await Promise.all(ids.map((id) => apiB.ping(id)));
+    await receiver.waitFor(COUNT * 2, 15_000);
+    await receiver.waitFor(COUNT * 3, 15_000);
+    await sleep(1_500);
+    const types = receiver.received.map((r) => r.json.type);
+    equal(types.filter((t) => t === "monitor.up").length, COUNT);
+    equal(types.filter((t) => t === "monitor.down").length, COUNT * 2);
+    for (const id of ids) {
+      const deliveries = await apiB.deliveries(id);
+      equal(
+        deliveries.map((
+          d: { kind: string; state: string; attempts: number },
+        ) => [d.kind, d.state, d.attempts]),
+        [
+          ["down", "sent", 1],
+          ["up", "sent", 1],
+          ["down", "sent", 1],
+        ],
+      );
+    }
+    ok(
+      await eventually("B is healthy", async () => {
+        const res = await fetch(`${b.url}/healthz`);
+        return res.status === 200 ? await res.json() : undefined;
+      }),
+    );
+  } finally {
+    if (!aStopped) await a.stop();
+    await b.stop();
+    await receiver.close();
+    await pg.drop();
+  }
+});
