@@ -1,4 +1,6 @@
 import { deepStrictEqual as equal, ok } from "node:assert/strict";
+import { newId } from "../lib/domain/ids.ts";
+import { recordPingByName } from "../lib/store/monitors.ts";
 import { monitorClient } from "./support/monitors.ts";
 import { databaseChoices, startTestServer } from "./support/server.ts";
 
@@ -276,3 +278,54 @@ for (const database of databaseChoices) {
     }
   });
 }
+
+Deno.test("check-ins by name: the monitor is created on first use and runs pair up", async () => {
+  const server = await startTestServer("postgres");
+  const api = monitorClient(server);
+  try {
+    const app = await api.createApp();
+    const db = server.services.db;
+    const t0 = new Date(Date.now() - 60_000);
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    const checkin = (kind: "start" | "success" | "fail", ms: number, runId?: string) =>
+      recordPingByName(
+        db,
+        app.id,
+        "nightly-sync",
+        {
+          kind,
+          at: at(ms),
+          source: "checkin",
+          runId,
+        },
+        new Date(),
+        () => newId("mon"),
+      );
+    // Five first check-ins at once make one monitor.
+    await Promise.all([1, 2, 3, 4, 5].map((i) => checkin("start", i * 10, `r${i}`)));
+    const { monitors } = await api.adminJson(`/api/v1/apps/${app.id}/monitors`);
+    equal(monitors.length, 1);
+    equal([monitors[0].name, monitors[0].status, monitors[0].interval_s, monitors[0].grace_s], [
+      "nightly-sync",
+      "new",
+      86_400,
+      3_600,
+    ]);
+    const done = await checkin("success", 5_030, "r3");
+    equal(done.monitor.status, "up");
+    equal(done.flip?.to, "up");
+    await checkin("start", 10_000);
+    await checkin("fail", 12_500);
+    const { runs } = await api.adminJson(`/api/v1/apps/${app.id}/runs?name=nightly-sync`);
+    const byId = Object.fromEntries(runs.map((r: { id: string }) => [r.id, r]));
+    equal(byId.r3.duration_ms, 5_000);
+    equal(byId.r3.outcome, "success");
+    equal(byId.r3.started_at, at(30).toISOString());
+    equal(byId.r1.finished_at, null);
+    const unnamed = runs[0];
+    equal([unnamed.duration_ms, unnamed.outcome], [2_500, "fail"]);
+    equal((await api.monitor(monitors[0].id)).status, "down");
+  } finally {
+    await server.close();
+  }
+});
