@@ -274,3 +274,26 @@ Deno.test("email alerts go out over SMTP", async () => {
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
   }
 });
+
+Deno.test("a recovery never overtakes its down alert, even while the down one is retried", async () => {
+  const receiver = startReceiver((_req, n) => new Response(null, { status: n <= 2 ? 502 : 200 }));
+  const server = await startTestServer("postgres", { env: { HARTSLAG_ALERT_RETRY_MS: "100" } });
+  const api = monitorClient(server);
+  try {
+    const app = await api.createApp();
+    await api.createChannel(app.id, { kind: "webhook", url: `${receiver.url}/hook` });
+    const m = await api.createMonitor(app.id, { name: "blip", interval_s: 60, grace_s: 60 });
+    await api.ping(m.id, "fail");
+    await api.ping(m.id);
+    const received = await receiver.waitFor(4, 5_000);
+    equal(received.map((r) => r.json.type), [
+      "monitor.down",
+      "monitor.down",
+      "monitor.down",
+      "monitor.up",
+    ]);
+  } finally {
+    await server.close();
+    await receiver.close();
+  }
+});

@@ -21,7 +21,8 @@ export interface ClaimedDelivery {
 /**
  * Claims up to `limit` deliveries that are due — pending ones whose time has come, and ones
  * whose sender's lease ran out — with a compare-and-set under SKIP LOCKED, so each attempt
- * belongs to exactly one instance.
+ * belongs to exactly one instance. A monitor's alerts to a channel go out in order: one
+ * waits while an earlier one is still pending or being sent.
  */
 export async function claimDeliveries(
   db: Kysely<Schema>,
@@ -37,10 +38,15 @@ export async function claimDeliveries(
         state = 'sending', attempts = d.attempts + 1, claimed_by = ${instance},
         claimed_until = ${at}::timestamptz + ${`${leaseMs} milliseconds`}::interval
       where d.id in (
-        select id from alert_deliveries
-        where (state = 'pending' and next_attempt_at <= ${at}::timestamptz)
-           or (state = 'sending' and claimed_until <= ${at}::timestamptz)
-        order by id limit ${limit}
+        select id from alert_deliveries x
+        where ((x.state = 'pending' and x.next_attempt_at <= ${at}::timestamptz)
+           or (x.state = 'sending' and x.claimed_until <= ${at}::timestamptz))
+          -- In order per monitor and channel: a recovery never overtakes its down alert.
+          and not exists (
+            select 1 from alert_deliveries e
+            where e.monitor_id = x.monitor_id and e.channel_id = x.channel_id and e.id < x.id
+              and e.state in ('pending', 'sending'))
+        order by x.id limit ${limit}
         for update skip locked)
       returning d.*
     )
