@@ -1,6 +1,12 @@
 import { deepStrictEqual as equal, ok } from "node:assert/strict";
 import { newId } from "../lib/domain/ids.ts";
-import { recordPingByName } from "../lib/store/monitors.ts";
+import { sql } from "kysely";
+import {
+  PING_RETENTION,
+  recordPing,
+  recordPingByName,
+  RUN_RETENTION,
+} from "../lib/store/monitors.ts";
 import { monitorClient } from "./support/monitors.ts";
 import { databaseChoices, startTestServer } from "./support/server.ts";
 
@@ -325,6 +331,33 @@ Deno.test("check-ins by name: the monitor is created on first use and runs pair 
     const unnamed = runs[0];
     equal([unnamed.duration_ms, unnamed.outcome], [2_500, "fail"]);
     equal((await api.monitor(monitors[0].id)).status, "down");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("the ping log keeps the latest pings and runs of each monitor", async () => {
+  const server = await startTestServer("postgres");
+  const api = monitorClient(server);
+  try {
+    const app = await api.createApp();
+    const m = await api.createMonitor(app.id, { name: "chatty", interval_s: 60, grace_s: 60 });
+    for (let i = 1; i <= PING_RETENTION + 100; i++) {
+      await recordPing(server.services.db, m.id, {
+        kind: "success",
+        at: new Date(),
+        source: "http",
+        body: String(i),
+      }, new Date());
+    }
+    const { pings } = await api.adminJson(`/api/v1/monitors/${m.id}/pings?limit=1000`);
+    equal(pings.length, PING_RETENTION);
+    equal(pings[0].body, String(PING_RETENTION + 100));
+    equal(pings.at(-1).body, "101");
+    const [{ count }] = (await sql<{ count: string }>`
+      select count(*)::text as count from monitor_runs where monitor_id = ${m.id}`
+      .execute(server.services.db)).rows;
+    equal(Number(count), RUN_RETENTION);
   } finally {
     await server.close();
   }

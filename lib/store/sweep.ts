@@ -72,13 +72,22 @@ export interface Check {
  */
 export async function applyChecks(
   db: Kysely<Schema>,
-  checks: Check[],
+  all: Check[],
   now: Date,
 ): Promise<Flip[]> {
-  if (checks.length === 0) return [];
+  if (all.length === 0) return [];
+  let checks = all;
   const col = <T>(pick: (c: Check) => T) => checks.map(pick);
   const at = now.toISOString();
   return await db.transaction().execute(async (tx) => {
+    // Rows another instance (or a ping) holds are skipped, not waited for: whoever holds
+    // one writes it. Locking in id order and never waiting keeps sweeps deadlock-free.
+    const locked = await sql<{ id: string }>`
+      select id from monitors where id = any(${col((c) => c.monitor.id)}::text[])
+      order by id for update skip locked`.execute(tx);
+    const mine = new Set(locked.rows.map((r) => r.id));
+    checks = checks.filter((c) => mine.has(c.monitor.id));
+    if (checks.length === 0) return [];
     const { rows } = await sql<{ id: string }>`
       update monitors m set
         status = i.status,
