@@ -56,7 +56,7 @@ const envSchema = z.object({
   HARTSLAG_WRITER_IN_FLIGHT: positiveInt(4),
   HARTSLAG_WRITER_QUEUE: positiveInt(20_000),
   HARTSLAG_ALIVE_TICK_MS: positiveInt(1_000),
-  HARTSLAG_DOWNTIME_GAP_MS: positiveInt(5_000),
+  HARTSLAG_DOWNTIME_GAP_MS: positiveInt(3_000),
   HARTSLAG_SWEEP_POLL_MS: positiveInt(5_000),
   HARTSLAG_ALERT_TIMEOUT_MS: positiveInt(10_000),
   HARTSLAG_ALERT_RETRY_MS: positiveInt(5_000),
