@@ -14,6 +14,7 @@ export interface Config {
     readonly maxBatch: number;
     readonly maxInFlight: number;
     readonly maxQueue: number;
+    readonly maxWaitMs: number;
   };
   readonly monitors: MonitorConfig;
 }
@@ -55,6 +56,7 @@ const envSchema = z.object({
   HARTSLAG_WRITER_BATCH: positiveInt(1000),
   HARTSLAG_WRITER_IN_FLIGHT: positiveInt(4),
   HARTSLAG_WRITER_QUEUE: positiveInt(20_000),
+  HARTSLAG_WRITER_WAIT_MS: positiveInt(10_000),
   HARTSLAG_ALIVE_TICK_MS: positiveInt(1_000),
   HARTSLAG_DOWNTIME_GAP_MS: positiveInt(3_000),
   HARTSLAG_SWEEP_POLL_MS: positiveInt(5_000),
@@ -109,6 +111,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       maxBatch: e.HARTSLAG_WRITER_BATCH,
       maxInFlight: e.HARTSLAG_WRITER_IN_FLIGHT,
       maxQueue: e.HARTSLAG_WRITER_QUEUE,
+      maxWaitMs: e.HARTSLAG_WRITER_WAIT_MS,
     }),
     monitors: Object.freeze({
       aliveTickMs: e.HARTSLAG_ALIVE_TICK_MS,

@@ -10,8 +10,19 @@ Deno.test("two server processes on one database never double-alert nor lose a tr
   const pg = await createTestDatabase();
   const receiver = startReceiver();
   const adminToken = `admin-${crypto.randomUUID()}`;
-  const env = { DATABASE_URL: pg.url, HARTSLAG_ADMIN_TOKEN: adminToken };
-  const [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+  const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  // Each process has its own data directory (its own KV file); they share the database.
+  const [a, b] = await Promise.all(
+    dirs.map((dir) =>
+      spawnServer({
+        DATABASE_URL: pg.url,
+        HARTSLAG_ADMIN_TOKEN: adminToken,
+        HARTSLAG_DATA_DIR: dir,
+      })
+    ),
+  );
+  const logLines = (p: typeof a) =>
+    p.output().split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
   let aStopped = false;
   try {
     const apiA = monitorClient({ url: a.url, adminToken });
@@ -38,16 +49,16 @@ Deno.test("two server processes on one database never double-alert nor lose a tr
     }
 
     // Each transition was written by exactly one of the two (each logs the ones it won).
-    const logged = [...a.lines, ...b.lines].map((line) => JSON.parse(line))
+    const logged = [...logLines(a), ...logLines(b)]
       .filter((e) => e.msg === "monitor status changed");
     equal(logged.filter((e) => e.to === "down").length, COUNT);
     equal(logged.filter((e) => e.to === "late").length, COUNT);
 
     // Contention between the two is skipped over, never an error (no deadlocks).
-    equal([...a.lines, ...b.lines].filter((line) => JSON.parse(line).level === "error"), []);
+    equal([...logLines(a), ...logLines(b)].filter((e) => e.level === "error"), []);
 
     // One instance dies abruptly; the other carries on alone.
-    await a.stop("SIGKILL");
+    await a.kill("SIGKILL");
     aStopped = true;
     await Promise.all(ids.map((id) => apiB.ping(id)));
     await receiver.waitFor(COUNT * 2, 15_000);
@@ -76,8 +87,9 @@ Deno.test("two server processes on one database never double-alert nor lose a tr
       }),
     );
   } finally {
-    if (!aStopped) await a.stop();
-    await b.stop();
+    if (!aStopped) await a.kill("SIGTERM");
+    await b.kill("SIGTERM");
+    for (const dir of dirs) await Deno.remove(dir, { recursive: true });
     await receiver.close();
     await pg.drop();
   }

@@ -1,4 +1,4 @@
-/** Thrown to a waiter whose write was not stored: answer 503 with Retry-After. */
+/** Thrown to a waiter whose write was not acknowledged: answer 503 with Retry-After. */
 export class WriteUnavailable extends Error {
   constructor(message: string, readonly retryAfterSeconds = 1) {
     super(message);
@@ -13,11 +13,15 @@ export interface GroupWriterOptions<T> {
   maxBatch: number;
   maxInFlight: number;
   maxQueue: number;
+  /** How long a caller waits for its commit before it is answered 503 (default 10 s). */
+  maxWaitMs?: number;
   onError?: (error: unknown, batchSize: number) => void;
 }
 
 interface Waiter<T> {
   item: T;
+  since: number;
+  settled: boolean;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -30,19 +34,28 @@ function isRetryable(error: unknown): boolean {
   return typeof code === "string" && retryableCodes.has(code);
 }
 
+function settle<T>(waiter: Waiter<T>, error?: Error): void {
+  if (waiter.settled) return;
+  waiter.settled = true;
+  if (error) waiter.reject(error);
+  else waiter.resolve();
+}
+
 /**
  * Group commit: writes queue up, and each batch commits many of them in one transaction.
  * Batches form naturally — while some commit, the next fill — with up to `maxInFlight`
- * batches on separate connections. `write` resolves only after its batch committed and
- * rejects with WriteUnavailable when the queue is full or the database failed.
+ * batches on separate connections. `write` resolves only after its batch committed, and
+ * rejects with WriteUnavailable when the queue is full, the database failed, or the commit
+ * took longer than `maxWaitMs` (a write still queued then is dropped, never stored).
  */
 export class GroupWriter<T> {
   #queue: Waiter<T>[] = [];
-  #inFlight = 0;
+  #batches = new Set<{ since: number; waiters: Waiter<T>[] }>();
   #scheduled = false;
   #closed = false;
   #idle: (() => void)[] = [];
-  readonly stats = { batches: 0, items: 0, failures: 0 };
+  #watchdog: ReturnType<typeof setInterval> | undefined;
+  readonly stats = { batches: 0, items: 0, failures: 0, timeouts: 0 };
 
   constructor(private readonly options: GroupWriterOptions<T>) {}
 
@@ -51,7 +64,7 @@ export class GroupWriter<T> {
   }
 
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#batches.size;
   }
 
   write(item: T): Promise<void> {
@@ -62,7 +75,7 @@ export class GroupWriter<T> {
       return Promise.reject(new WriteUnavailable("The ingestion queue is full."));
     }
     return new Promise((resolve, reject) => {
-      this.#queue.push({ item, resolve, reject });
+      this.#queue.push({ item, since: performance.now(), settled: false, resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
         queueMicrotask(() => this.#pump());
@@ -73,21 +86,47 @@ export class GroupWriter<T> {
   /** Stops taking writes and resolves once everything queued has been committed or failed. */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#queue.length === 0 && this.#inFlight === 0) return;
-    await new Promise<void>((resolve) => this.#idle.push(resolve));
+    if (this.#queue.length > 0 || this.#batches.size > 0) {
+      await new Promise<void>((resolve) => this.#idle.push(resolve));
+    }
   }
 
   #pump(): void {
     this.#scheduled = false;
-    while (this.#inFlight < this.options.maxInFlight && this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.options.maxBatch);
-      this.#inFlight++;
-      this.#run(batch).finally(() => {
-        this.#inFlight--;
+    this.#watchdog ??= setInterval(() => this.#expire(), 250);
+    while (this.#batches.size < this.options.maxInFlight && this.#queue.length > 0) {
+      const batch = {
+        since: performance.now(),
+        waiters: this.#queue.splice(0, this.options.maxBatch),
+      };
+      this.#batches.add(batch);
+      this.#run(batch.waiters).finally(() => {
+        this.#batches.delete(batch);
         if (this.#queue.length > 0) this.#pump();
-        else if (this.#inFlight === 0) this.#idle.splice(0).forEach((resolve) => resolve());
+        else if (this.#batches.size === 0) this.#becameIdle();
       });
     }
+  }
+
+  #becameIdle(): void {
+    clearInterval(this.#watchdog);
+    this.#watchdog = undefined;
+    this.#idle.splice(0).forEach((resolve) => resolve());
+  }
+
+  #expire(): void {
+    const deadline = performance.now() - (this.options.maxWaitMs ?? 10_000);
+    const late = new WriteUnavailable("The database did not answer in time.", 5);
+    let dropped = 0;
+    while (this.#queue.length > 0 && this.#queue[0].since < deadline) {
+      settle(this.#queue.shift()!, late);
+      dropped++;
+    }
+    for (const batch of this.#batches) {
+      if (batch.since < deadline) batch.waiters.forEach((waiter) => settle(waiter, late));
+    }
+    this.stats.timeouts += dropped;
+    if (this.#queue.length === 0 && this.#batches.size === 0) this.#becameIdle();
   }
 
   async #run(batch: Waiter<T>[]): Promise<void> {
@@ -101,13 +140,13 @@ export class GroupWriter<T> {
         this.stats.failures++;
         this.options.onError?.(error, items.length);
         const unavailable = new WriteUnavailable("The database is unavailable.", 5);
-        for (const waiter of batch) waiter.reject(unavailable);
+        for (const waiter of batch) settle(waiter, unavailable);
         return;
       }
     }
     this.stats.batches++;
     this.stats.items += items.length;
     this.options.afterCommit?.(items);
-    for (const waiter of batch) waiter.resolve();
+    for (const waiter of batch) settle(waiter);
   }
 }

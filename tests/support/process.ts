@@ -1,68 +1,50 @@
-/** A real server process (`deno run main.ts serve`), for tests that need several. */
+/** A Hartslag server in its own process, as `deno task start` runs it. */
 export interface ServerProcess {
   url: string;
-  child: Deno.ChildProcess;
-  /** Every log line it printed so far. */
-  lines: string[];
-  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+  process: Deno.ChildProcess;
+  /** Resolves with the exit status after a signal. */
+  kill(signal: Deno.Signal): Promise<Deno.CommandStatus>;
+  /** Everything the process wrote so far, stdout and stderr. */
+  output(): string;
 }
 
-const root = new URL("../../", import.meta.url);
+const mainTs = new URL("../../main.ts", import.meta.url).pathname;
 
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const dataDir = await Deno.makeTempDir({ prefix: "hartslag-proc-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "main.ts", "serve"],
-    cwd: root,
-    env: { PORT: "0", HARTSLAG_HOSTNAME: "127.0.0.1", HARTSLAG_DATA_DIR: dataDir, ...env },
+  const process = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", mainTs, "serve"],
+    env: { PORT: "0", HARTSLAG_HOSTNAME: "127.0.0.1", ...env },
     stdout: "piped",
-    stderr: "inherit",
-    stdin: "null",
+    stderr: "piped",
   }).spawn();
-  const lines: string[] = [];
-  const { promise: url, resolve: resolveUrl, reject: rejectUrl } = Promise.withResolvers<string>();
-  // Keep reading stdout for the whole life of the process, so it never blocks on a full pipe.
-  const reading = (async () => {
-    let buffer = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      let newline;
-      while ((newline = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        lines.push(line);
-        try {
-          const entry = JSON.parse(line);
-          if (entry.msg === "listening") resolveUrl(entry.url);
-        } catch { /* not a log line */ }
-      }
+  let output = "";
+  const decoder = new TextDecoder();
+  let announce: (url: string) => void;
+  const listening = new Promise<string>((resolve) => (announce = resolve));
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) {
+      output += decoder.decode(chunk, { stream: true });
+      const match = output.match(/"msg":"listening","url":"([^"]+)"/);
+      if (match) announce(match[1]);
     }
-    rejectUrl(new Error(`the server exited before listening:\n${lines.join("\n")}`));
-  })();
-  const timer = setTimeout(() => rejectUrl(new Error("the server did not start in 30 s")), 30_000);
-  try {
-    return {
-      url: await url,
-      child,
-      lines,
-      async stop(signal: Deno.Signal = "SIGTERM") {
-        try {
-          child.kill(signal);
-        } catch { /* already gone */ }
-        const status = await child.status;
-        await reading;
-        await Deno.remove(dataDir, { recursive: true }).catch(() => {});
-        return status;
-      },
-    };
-  } catch (error) {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* gone */ }
-    await child.status;
-    await reading;
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
+  };
+  const streams = Promise.all([collect(process.stdout), collect(process.stderr)]);
+  const exited = process.status.then((status) => {
+    throw new Error(`server exited (${status.code}) before listening:\n${output}`);
+  });
+  const url = await Promise.race([listening, exited]);
+  exited.catch(() => {});
+  return {
+    url,
+    process,
+    async kill(signal) {
+      try {
+        process.kill(signal);
+      } catch { /* already gone */ }
+      const status = await process.status;
+      await streams;
+      return status;
+    },
+    output: () => output,
+  };
 }
