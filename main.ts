@@ -26,11 +26,45 @@ export interface StartOptions {
   now?: () => Date;
 }
 
+let socketErrorsGuarded = false;
+
+/**
+ * Errors postgres.js (3.4.x) raises where nobody can catch them when a connection drops:
+ * a socket error after it stopped listening to the socket, and a queued write to a socket
+ * it already let go (`socket` is null).
+ */
+function isLateSocketError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const stack = error.stack ?? "";
+  return (/^(connect|read|write) (ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)\b/.test(error.message) &&
+    /ext:deno_node\/net\.ts/.test(stack)) ||
+    (error instanceof TypeError &&
+      error.message === "Cannot read properties of null (reading 'write')" &&
+      /postgres\/[\d.]+\/src\/connection\.js/.test(stack));
+}
+
+/**
+ * The query such an error belonged to fails on its own (error, connect timeout), so the
+ * error is logged rather than ending the whole process.
+ */
+export function guardLateSocketErrors(log: Logger): void {
+  if (socketErrorsGuarded) return;
+  socketErrorsGuarded = true;
+  const swallow = (event: Event, error: unknown) => {
+    if (!isLateSocketError(error)) return;
+    event.preventDefault();
+    log.log("warn", "late database socket error", { error: (error as Error).message });
+  };
+  globalThis.addEventListener("unhandledrejection", (e) => swallow(e, e.reason));
+  globalThis.addEventListener("error", (e) => swallow(e, e.error));
+}
+
 /** Composition root: database (+ migrations) → KV → services → HTTP server. */
 export async function startServer(
   config: Config,
   { log = jsonLogger(), kvPath, now }: StartOptions = {},
 ): Promise<RunningServer> {
+  if (config.databaseUrl) guardLateSocketErrors(log);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(database.db, migrations);
   if (applied.length) log.log("info", "migrations applied", { applied });

@@ -7,6 +7,20 @@ import { sweepMonitors, type SweepResult } from "./sweep.ts";
 
 /** The least time between two sweeps started by the timer: no busy loop on a stuck row. */
 const MIN_GAP_MS = 20;
+/** A sweep or delivery round that takes longer is abandoned (a query stuck on a dead connection). */
+const ROUND_LIMIT_MS = 60_000;
+const STOP_WAIT_MS = 5_000;
+
+class RoundTimeout extends Error {}
+
+/** Resolves or rejects with `promise`, or rejects with RoundTimeout after `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RoundTimeout(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 export interface MonitorLoopOptions {
   db: Kysely<Schema>;
@@ -34,6 +48,7 @@ export class MonitorLoop {
   #delivering: Promise<void> | undefined;
   #deliverAgain = false;
   #running = false;
+  #ticking = false;
   #stop = new AbortController();
   readonly stats = { sweeps: 0, flips: 0, deliveries: 0, errors: 0 };
 
@@ -72,7 +87,9 @@ export class MonitorLoop {
     clearTimeout(this.#timer);
     clearInterval(this.#aliveTimer);
     this.#timerAt = Infinity;
-    await Promise.allSettled([this.#sweeping, this.#delivering]);
+    // A query stuck on a dropped connection must not hold up shutdown.
+    await withTimeout(Promise.allSettled([this.#sweeping, this.#delivering]), STOP_WAIT_MS)
+      .catch(() => this.o.log.log("warn", "stopped with a database call still pending"));
   }
 
   #arm(when: number): void {
@@ -88,8 +105,13 @@ export class MonitorLoop {
   }
 
   async #tickAlive(): Promise<void> {
+    if (this.#ticking) return;
+    this.#ticking = true;
     try {
-      const outage = await markAlive(this.o.db, this.o.now(), this.o.downtimeGapMs);
+      const outage = await withTimeout(
+        markAlive(this.o.db, this.o.now(), this.o.downtimeGapMs),
+        ROUND_LIMIT_MS,
+      );
       if (outage) {
         this.o.log.log("warn", "the service was down; deadlines inside it get a fresh grace", {
           from: outage.from.toISOString(),
@@ -101,6 +123,8 @@ export class MonitorLoop {
     } catch (error) {
       this.stats.errors++;
       this.o.log.log("warn", "liveness update failed", { error });
+    } finally {
+      this.#ticking = false;
     }
   }
 
@@ -115,9 +139,10 @@ export class MonitorLoop {
       do {
         this.#sweepAgain = false;
         try {
-          result = await sweepMonitors(this.o.db, this.o.now(), {
-            downtimeGapMs: this.o.downtimeGapMs,
-          });
+          result = await withTimeout(
+            sweepMonitors(this.o.db, this.o.now(), { downtimeGapMs: this.o.downtimeGapMs }),
+            ROUND_LIMIT_MS,
+          );
           this.stats.sweeps++;
           this.stats.flips += result.flips.length;
           if (result.outage) {
@@ -154,7 +179,7 @@ export class MonitorLoop {
     const poll = now + this.o.pollMs;
     let next = poll;
     try {
-      const nearest = await nearestDeadline(this.o.db);
+      const nearest = await withTimeout(nearestDeadline(this.o.db), ROUND_LIMIT_MS);
       if (nearest && nearest.getTime() < poll) {
         next = Math.max(nearest.getTime(), now + minDelayMs);
       }
@@ -174,12 +199,9 @@ export class MonitorLoop {
       do {
         this.#deliverAgain = false;
         try {
-          this.stats.deliveries += await deliverDue(
-            this.o.db,
-            this.o.now,
-            this.o.delivery,
-            this.o.log,
-            this.#stop.signal,
+          this.stats.deliveries += await withTimeout(
+            deliverDue(this.o.db, this.o.now, this.o.delivery, this.o.log, this.#stop.signal),
+            ROUND_LIMIT_MS,
           );
         } catch (error) {
           this.stats.errors++;

@@ -107,30 +107,26 @@ export async function settleDelivery(
   retryAt: Date | null,
   now: Date,
 ): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    await tx.insertInto("alert_attempts").values({
-      delivery_id: delivery.id,
-      attempt: delivery.attempt,
-      started_at: result.startedAt,
-      duration_ms: Math.round(result.durationMs),
-      ok: result.ok,
-      status_code: result.statusCode,
-      error: result.error?.slice(0, 1000) ?? null,
-      instance,
-    }).execute();
-    await tx.updateTable("alert_deliveries")
-      .set({
-        state: result.ok ? "sent" : retryAt ? "pending" : "failed",
-        sent_at: result.ok ? now : null,
-        next_attempt_at: retryAt ?? now,
-        claimed_by: null,
-        claimed_until: null,
-      })
-      .where("id", "=", delivery.id)
-      .where("claimed_by", "=", instance)
-      .where("attempts", "=", delivery.attempt)
-      .execute();
-  });
+  // One statement: the attempt and the delivery's new state land together.
+  const at = now.toISOString();
+  const state = result.ok ? "sent" : retryAt ? "pending" : "failed";
+  await sql`
+    with attempt as (
+      insert into alert_attempts
+        (delivery_id, attempt, started_at, duration_ms, ok, status_code, error, instance)
+      values (${delivery.id}::bigint, ${delivery.attempt}, ${result.startedAt.toISOString()}::timestamptz,
+        ${Math.round(result.durationMs)}, ${result.ok}, ${result.statusCode},
+        ${result.error?.slice(0, 1000) ?? null}, ${instance})
+    )
+    update alert_deliveries set
+      state = ${state},
+      sent_at = ${result.ok ? at : null}::timestamptz,
+      next_attempt_at = ${(retryAt ?? now).toISOString()}::timestamptz,
+      claimed_by = null,
+      claimed_until = null
+    where id = ${delivery.id}::bigint and claimed_by = ${instance}
+      and attempts = ${delivery.attempt}
+  `.execute(db);
 }
 
 export interface DeliveryView {

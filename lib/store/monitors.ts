@@ -222,7 +222,6 @@ export async function recordFlips(tx: Db, flips: FlipInput[], now: Date): Promis
   const changed = flips.filter((f) => f.from !== f.to);
   if (changed.length === 0) return [];
   const col = (pick: (f: FlipInput) => string) => changed.map(pick);
-  const at = now.toISOString();
   const { rows } = await sql<{ id: string | bigint; monitor_id: string; alert: string | null }>`
     with input as (
       select * from unnest(
@@ -230,6 +229,26 @@ export async function recordFlips(tx: Db, flips: FlipInput[], now: Date): Promis
         ${col((f) => f.from)}::text[], ${col((f) => f.to)}::text[], ${col((f) => f.reason)}::text[]
       ) as t(monitor_id, app_id, from_status, to_status, reason)
     ),
+    ${flipOutbox(now)}
+    select id, monitor_id, alert from flips
+  `.execute(tx);
+  const byMonitor = new Map(rows.map((r) => [r.monitor_id, r]));
+  return changed.map((f) => {
+    const row = byMonitor.get(f.monitorId)!;
+    return { ...f, id: String(row.id), alert: row.alert as Flip["alert"] };
+  });
+}
+
+/**
+ * The common tail of every status change, as CTEs after an `input` CTE of changed monitors
+ * (monitor_id, app_id, from_status, to_status, reason): closes the open incident when leaving
+ * down, opens one on down, writes the flips and a pending delivery per channel for each alert.
+ * Ends with a `flips` CTE (id, app_id, monitor_id, alert). One statement: no window in which
+ * a status changed without its outbox rows.
+ */
+export function flipOutbox(now: Date) {
+  const at = now.toISOString();
+  return sql`
     closed as (
       update incidents i set closed_at = ${at}::timestamptz, close_reason = input.reason
       from input
@@ -259,14 +278,7 @@ export async function recordFlips(tx: Db, flips: FlipInput[], now: Date): Promis
       select f.app_id, f.id, c.id, f.monitor_id, f.alert, ${at}::timestamptz
       from flips f join alert_channels c on c.app_id = f.app_id
       where f.alert is not null
-    )
-    select id, monitor_id, alert from flips
-  `.execute(tx);
-  const byMonitor = new Map(rows.map((r) => [r.monitor_id, r]));
-  return changed.map((f) => {
-    const row = byMonitor.get(f.monitorId)!;
-    return { ...f, id: String(row.id), alert: row.alert as Flip["alert"] };
-  });
+    )`;
 }
 
 export type PingKind = "success" | "start" | "fail";

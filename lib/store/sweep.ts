@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { MonitorStatus } from "../domain/monitor_status.ts";
-import { type Flip, type Monitor, recordFlips, toMonitor } from "./monitors.ts";
+import { type Flip, flipOutbox, type Monitor, toMonitor } from "./monitors.ts";
 import type { Schema } from "./schema.ts";
 
 export interface Outage {
@@ -21,28 +21,34 @@ export async function markAlive(
   now: Date,
   gapMs: number,
 ): Promise<Outage | undefined> {
-  return await db.transaction().execute(async (tx) => {
-    await tx.insertInto("service_alive").values({ id: 1, alive_at: now })
-      .onConflict((oc) => oc.column("id").doNothing()).execute();
-    const { alive_at: last } = await tx.selectFrom("service_alive").select("alive_at")
-      .where("id", "=", 1).forUpdate().executeTakeFirstOrThrow();
-    await tx.updateTable("service_alive")
-      .set({ alive_at: sql`greatest(alive_at, ${now.toISOString()}::timestamptz)` })
-      .where("id", "=", 1).execute();
-    if (now.getTime() - last.getTime() <= gapMs) return undefined;
-    const at = now.toISOString();
-    const result = await sql`
+  // One statement (every instance runs it every second): all parts see the liveness row as
+  // it was before. Two instances that both notice the same gap grant the same holds.
+  const at = now.toISOString();
+  const { rows } = await sql<{ last: Date | null; held: string | number }>`
+    with old as (select alive_at from service_alive where id = 1),
+    alive as (
+      insert into service_alive (id, alive_at) values (1, ${at}::timestamptz)
+      on conflict (id) do update
+        set alive_at = greatest(service_alive.alive_at, excluded.alive_at)
+    ),
+    held as (
       update monitors set
         hold_until = greatest(hold_until, ${at}::timestamptz + make_interval(
           secs => grace_s + case when kind = 'events' then coalesce(window_s, 0) else 0 end)),
         next_check_at = ${at}::timestamptz,
         revision = revision + 1
-      where next_check_at > ${last.toISOString()}::timestamptz
+      from old
+      where ${at}::timestamptz - old.alive_at > ${`${gapMs} milliseconds`}::interval
+        and next_check_at > old.alive_at
         and next_check_at <= ${at}::timestamptz
         and status in ('new', 'up', 'late')
-    `.execute(tx);
-    return { from: last, to: now, held: Number(result.numAffectedRows ?? 0n) };
-  });
+      returning 1
+    )
+    select (select alive_at from old) as last, (select count(*) from held) as held
+  `.execute(db);
+  const last = rows[0]?.last ? new Date(rows[0].last) : null;
+  if (!last || now.getTime() - last.getTime() <= gapMs) return undefined;
+  return { from: last, to: now, held: Number(rows[0].held) };
 }
 
 /** Monitors whose next check is due, earliest first. */
@@ -72,23 +78,29 @@ export interface Check {
  */
 export async function applyChecks(
   db: Kysely<Schema>,
-  all: Check[],
+  checks: Check[],
   now: Date,
 ): Promise<Flip[]> {
-  if (all.length === 0) return [];
-  let checks = all;
+  if (checks.length === 0) return [];
   const col = <T>(pick: (c: Check) => T) => checks.map(pick);
   const at = now.toISOString();
-  return await db.transaction().execute(async (tx) => {
-    // Rows another instance (or a ping) holds are skipped, not waited for: whoever holds
-    // one writes it. Locking in id order and never waiting keeps sweeps deadlock-free.
-    const locked = await sql<{ id: string }>`
+  // One statement. Rows another instance (or a ping) holds are skipped, not waited for:
+  // whoever holds one writes it; locking in id order and never waiting keeps sweeps
+  // deadlock-free.
+  const { rows } = await sql<{ id: string | bigint; monitor_id: string; alert: string | null }>`
+    with locked as materialized (
       select id from monitors where id = any(${col((c) => c.monitor.id)}::text[])
-      order by id for update skip locked`.execute(tx);
-    const mine = new Set(locked.rows.map((r) => r.id));
-    checks = checks.filter((c) => mine.has(c.monitor.id));
-    if (checks.length === 0) return [];
-    const { rows } = await sql<{ id: string }>`
+      order by id for update skip locked
+    ),
+    checks as (
+      select * from unnest(
+        ${col((c) => c.monitor.id)}::text[], ${col((c) => c.monitor.revision)}::bigint[],
+        ${col((c) => c.monitor.status)}::text[], ${col((c) => c.status)}::text[],
+        ${col((c) => c.nextCheckAt?.toISOString() ?? null)}::timestamptz[],
+        ${col((c) => (c.satisfied ? "t" : "f"))}::text[], ${col((c) => c.reason)}::text[]
+      ) as i(id, revision, old_status, status, next_check_at, satisfied, reason)
+    ),
+    updated as (
       update monitors m set
         status = i.status,
         next_check_at = i.next_check_at,
@@ -96,27 +108,28 @@ export async function applyChecks(
         hold_until = case when i.satisfied = 't' then null else m.hold_until end,
         revision = m.revision + 1,
         updated_at = ${at}::timestamptz
-      from unnest(
-        ${col((c) => c.monitor.id)}::text[], ${col((c) => c.monitor.revision)}::bigint[],
-        ${col((c) => c.monitor.status)}::text[], ${col((c) => c.status)}::text[],
-        ${col((c) => c.nextCheckAt?.toISOString() ?? null)}::timestamptz[],
-        ${col((c) => (c.satisfied ? "t" : "f"))}::text[]
-      ) as i(id, revision, old_status, status, next_check_at, satisfied)
+      from checks i
       where m.id = i.id and m.revision = i.revision and m.status = i.old_status
-      returning m.id
-    `.execute(tx);
-    const won = new Set(rows.map((r) => r.id));
-    return await recordFlips(
-      tx,
-      checks.filter((c) => won.has(c.monitor.id)).map((c) => ({
-        monitorId: c.monitor.id,
-        appId: c.monitor.appId,
-        from: c.monitor.status,
-        to: c.status,
-        reason: c.reason,
-      })),
-      now,
-    );
+        and m.id in (select id from locked)
+      returning m.id as monitor_id, m.app_id, i.old_status as from_status,
+        i.status as to_status, i.reason
+    ),
+    input as (select * from updated where from_status <> to_status),
+    ${flipOutbox(now)}
+    select id, monitor_id, alert from flips
+  `.execute(db);
+  const byMonitor = new Map(checks.map((c) => [c.monitor.id, c]));
+  return rows.map((r) => {
+    const c = byMonitor.get(r.monitor_id)!;
+    return {
+      id: String(r.id),
+      monitorId: r.monitor_id,
+      appId: c.monitor.appId,
+      from: c.monitor.status,
+      to: c.status,
+      reason: c.reason,
+      alert: r.alert as Flip["alert"],
+    };
   });
 }
 
