@@ -248,29 +248,35 @@ export async function recordFlips(tx: Db, flips: FlipInput[], now: Date): Promis
  */
 export function flipOutbox(now: Date) {
   const at = now.toISOString();
+  // Incident ids are drawn up front and open incidents found by index, so no step joins one
+  // CTE's output to another's (the planner cannot estimate those and loops over both).
   return sql`
+    staged as materialized (
+      select s.monitor_id, s.app_id, s.from_status, s.to_status, s.reason,
+        case when s.to_status = 'down'
+          then nextval(pg_get_serial_sequence('incidents', 'id')) end as new_incident,
+        case when s.from_status = 'down' then (
+          select x.id from incidents x where x.monitor_id = s.monitor_id and x.closed_at is null
+        ) end as old_incident
+      from input s
+    ),
     closed as (
-      update incidents i set closed_at = ${at}::timestamptz, close_reason = input.reason
-      from input
-      where i.monitor_id = input.monitor_id and i.closed_at is null
-        and input.from_status = 'down'
-      returning i.id, i.monitor_id
+      update incidents i set closed_at = ${at}::timestamptz, close_reason = st.reason
+      from staged st where i.id = st.old_incident
     ),
     opened as (
-      insert into incidents (app_id, monitor_id, opened_at, reason)
-      select app_id, monitor_id, ${at}::timestamptz, reason from input where to_status = 'down'
-      returning id, monitor_id
+      insert into incidents (id, app_id, monitor_id, opened_at, reason) overriding system value
+      select new_incident, app_id, monitor_id, ${at}::timestamptz, reason
+      from staged where new_incident is not null
     ),
     flips as (
       insert into monitor_flips
         (app_id, monitor_id, from_status, to_status, at, reason, incident_id, alert)
-      select i.app_id, i.monitor_id, i.from_status, i.to_status, ${at}::timestamptz, i.reason,
-        coalesce(o.id, c.id),
-        case when i.to_status = 'down' then 'down'
-          when i.from_status = 'down' and i.to_status = 'up' then 'up' end
-      from input i
-        left join opened o on o.monitor_id = i.monitor_id
-        left join closed c on c.monitor_id = i.monitor_id
+      select app_id, monitor_id, from_status, to_status, ${at}::timestamptz, reason,
+        coalesce(new_incident, old_incident),
+        case when to_status = 'down' then 'down'
+          when from_status = 'down' and to_status = 'up' then 'up' end
+      from staged
       returning id, app_id, monitor_id, alert
     ),
     deliveries as (
