@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RatePolicy } from "./domain/sliding_window.ts";
 
 /** Everything the service reads from its environment, parsed once and frozen. */
 export interface Config {
@@ -15,6 +16,32 @@ export interface Config {
     readonly maxInFlight: number;
     readonly maxQueue: number;
     readonly maxWaitMs: number;
+    readonly pipelineDepth: number;
+  };
+  /** Bearer token that GET /metrics requires; unset: /metrics is open. */
+  readonly metricsToken: string | undefined;
+  /** Share of requests written to the access log: 0 (off, the default) to 1 (every one). */
+  readonly accessLogSample: number;
+  readonly retention: {
+    /** Raw events older than this many days are pruned daily; unset: kept forever. */
+    readonly eventsDays: number | undefined;
+    /** Rows deleted per statement while pruning. */
+    readonly batchSize: number;
+  };
+  /** A KV Connect URL (self-hosted denokv or Deno Deploy) shared by every instance. */
+  readonly kvUrl: string | undefined;
+  /**
+   * How long a token → app answer is cached. Bounds how long another instance accepts a
+   * rotated token when it misses the rotation's notice (embedded database, lost connection).
+   */
+  readonly tokenCacheMs: number;
+  /** How long a SIGTERM waits for in-flight work before the process exits anyway. */
+  readonly shutdownTimeoutMs: number;
+  readonly rateLimits: {
+    /** Each beacon's default sliding window (a beacon may carry its own limit). */
+    readonly beacon: RatePolicy;
+    /** Each app token's window on POST /api/v1/heartbeat; null: not limited. */
+    readonly app: RatePolicy | null;
   };
   readonly monitors: MonitorConfig;
 }
@@ -42,6 +69,16 @@ const optionalText = z.string().trim().min(1).optional().catch(undefined);
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** A request count, or `off` (or 0) for no limit. */
+const limitOrOff = (fallback: number) =>
+  z.union([
+    z.string().trim().toLowerCase().pipe(z.literal("off")).transform(() => 0),
+    z.coerce.number().int().min(0).max(1_000_000_000),
+  ]).default(fallback);
+
+const windowSeconds = (fallback: number) =>
+  z.coerce.number().int().positive().max(86_400).default(fallback);
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   HARTSLAG_HOSTNAME: z.string().min(1).default("0.0.0.0"),
@@ -57,6 +94,26 @@ const envSchema = z.object({
   HARTSLAG_WRITER_IN_FLIGHT: positiveInt(4),
   HARTSLAG_WRITER_QUEUE: positiveInt(20_000),
   HARTSLAG_WRITER_WAIT_MS: positiveInt(10_000),
+  HARTSLAG_WRITER_PIPELINE_DEPTH: positiveInt(256),
+  HARTSLAG_METRICS_TOKEN: optionalText,
+  HARTSLAG_ACCESS_LOG: z.string().trim().toLowerCase().default("off").transform((v, ctx) => {
+    if (v === "off" || v === "false" || v === "0") return 0;
+    if (v === "on" || v === "true" || v === "all") return 1;
+    const share = Number(v);
+    if (Number.isFinite(share) && share >= 0 && share <= 1) return share;
+    ctx.addIssue({ code: "custom", message: "must be off, all, or a share between 0 and 1" });
+    return z.NEVER;
+  }),
+  HARTSLAG_EVENTS_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  HARTSLAG_RETENTION_BATCH: positiveInt(5_000),
+  HARTSLAG_KV_URL: z.url({ protocol: /^https?$/ }).optional(),
+  HARTSLAG_SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+  HARTSLAG_TOKEN_CACHE_MS: positiveInt(5_000),
+  DENO_KV_ACCESS_TOKEN: optionalText,
+  HARTSLAG_BEACON_RATE_LIMIT: z.coerce.number().int().positive().max(1_000_000_000).default(60),
+  HARTSLAG_BEACON_RATE_WINDOW_S: windowSeconds(10),
+  HARTSLAG_APP_RATE_LIMIT: limitOrOff(100_000),
+  HARTSLAG_APP_RATE_WINDOW_S: windowSeconds(60),
   HARTSLAG_ALIVE_TICK_MS: positiveInt(1_000),
   HARTSLAG_DOWNTIME_GAP_MS: positiveInt(3_000),
   HARTSLAG_SWEEP_POLL_MS: positiveInt(5_000),
@@ -88,6 +145,11 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       "invalid environment:\n  HARTSLAG_ADMIN_EMAIL and HARTSLAG_ADMIN_PASSWORD must be set together",
     );
   }
+  if (e.HARTSLAG_KV_URL !== undefined && e.DENO_KV_ACCESS_TOKEN === undefined) {
+    throw new ConfigError(
+      "invalid environment:\n  HARTSLAG_KV_URL needs DENO_KV_ACCESS_TOKEN (the KV Connect access token)",
+    );
+  }
   if ((e.HARTSLAG_SMTP_URL === undefined) !== (e.HARTSLAG_SMTP_FROM === undefined)) {
     throw new ConfigError(
       "invalid environment:\n  HARTSLAG_SMTP_URL and HARTSLAG_SMTP_FROM must be set together",
@@ -112,6 +174,26 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       maxInFlight: e.HARTSLAG_WRITER_IN_FLIGHT,
       maxQueue: e.HARTSLAG_WRITER_QUEUE,
       maxWaitMs: e.HARTSLAG_WRITER_WAIT_MS,
+      pipelineDepth: e.HARTSLAG_WRITER_PIPELINE_DEPTH,
+    }),
+    metricsToken: e.HARTSLAG_METRICS_TOKEN,
+    accessLogSample: e.HARTSLAG_ACCESS_LOG,
+    retention: Object.freeze({
+      eventsDays: e.HARTSLAG_EVENTS_RETENTION_DAYS,
+      batchSize: e.HARTSLAG_RETENTION_BATCH,
+    }),
+    kvUrl: e.HARTSLAG_KV_URL,
+    tokenCacheMs: e.HARTSLAG_TOKEN_CACHE_MS,
+    shutdownTimeoutMs: e.HARTSLAG_SHUTDOWN_TIMEOUT_MS,
+    rateLimits: Object.freeze({
+      beacon: Object.freeze({
+        limit: e.HARTSLAG_BEACON_RATE_LIMIT,
+        windowMs: e.HARTSLAG_BEACON_RATE_WINDOW_S * 1000,
+      }),
+      app: e.HARTSLAG_APP_RATE_LIMIT === 0 ? null : Object.freeze({
+        limit: e.HARTSLAG_APP_RATE_LIMIT,
+        windowMs: e.HARTSLAG_APP_RATE_WINDOW_S * 1000,
+      }),
     }),
     monitors: Object.freeze({
       aliveTickMs: e.HARTSLAG_ALIVE_TICK_MS,

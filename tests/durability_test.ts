@@ -5,7 +5,7 @@ import { silentLogger } from "../lib/log.ts";
 import { startServer } from "../main.ts";
 import { createTestDatabase } from "./support/postgres.ts";
 import { spawnServer } from "./support/process.ts";
-import { client, databaseChoices, startTestServer } from "./support/server.ts";
+import { againstBundle, client, databaseChoices, startTestServer } from "./support/server.ts";
 import { TcpProxy } from "./support/tcp_proxy.ts";
 
 /** Raw row count and rollup total of one app, straight from PostgreSQL. */
@@ -53,32 +53,36 @@ for (const database of databaseChoices) {
   });
 }
 
-Deno.test("the embedded database keeps its data across a restart", async () => {
-  const dataDir = await Deno.makeTempDir({ prefix: "hartslag-embedded-" });
-  const config = readConfig({
-    PORT: "0",
-    HARTSLAG_HOSTNAME: "127.0.0.1",
-    HARTSLAG_DATA_DIR: dataDir,
-    HARTSLAG_ADMIN_TOKEN: "admin",
-  });
-  try {
-    let server = await startServer(config, { log: silentLogger });
-    let api = client({ url: server.url, adminToken: "admin" });
-    const app = await api.createApp("Kept", "Europe/Amsterdam");
-    equal((await api.heartbeat(app.token, { event: "kept", weight: 3 })).status, 201);
-    await server.shutdown();
+Deno.test(
+  "the embedded database keeps its data across a restart",
+  { ignore: againstBundle },
+  async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "hartslag-embedded-" });
+    const config = readConfig({
+      PORT: "0",
+      HARTSLAG_HOSTNAME: "127.0.0.1",
+      HARTSLAG_DATA_DIR: dataDir,
+      HARTSLAG_ADMIN_TOKEN: "admin",
+    });
+    try {
+      let server = await startServer(config, { log: silentLogger });
+      let api = client({ url: server.url, adminToken: "admin" });
+      const app = await api.createApp("Kept", "Europe/Amsterdam");
+      equal((await api.heartbeat(app.token, { event: "kept", weight: 3 })).status, 201);
+      await server.shutdown();
 
-    server = await startServer(config, { log: silentLogger });
-    api = client({ url: server.url, adminToken: "admin" });
-    const summary = await api.adminJson(`/api/v1/apps/${app.id}/events`);
-    equal(summary.timezone, "Europe/Amsterdam");
-    equal(summary.events[0].total, { count: 1, weight: 3 });
-    equal((await api.heartbeat(app.token, { event: "kept" })).status, 201);
-    await server.shutdown();
-  } finally {
-    await Deno.remove(dataDir, { recursive: true });
-  }
-});
+      server = await startServer(config, { log: silentLogger });
+      api = client({ url: server.url, adminToken: "admin" });
+      const summary = await api.adminJson(`/api/v1/apps/${app.id}/events`);
+      equal(summary.timezone, "Europe/Amsterdam");
+      equal(summary.events[0].total, { count: 1, weight: 3 });
+      equal((await api.heartbeat(app.token, { event: "kept" })).status, 201);
+      await server.shutdown();
+    } finally {
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+);
 
 Deno.test("an unreachable database is 503 with Retry-After, and nothing is lost", async () => {
   const db = await createTestDatabase();
@@ -119,7 +123,9 @@ Deno.test("an unreachable database is 503 with Retry-After, and nothing is lost"
   }
 });
 
-Deno.test("a hanging database: a full queue is 503 at once, waiters get 503 in time", async () => {
+Deno.test("a hanging database: a full queue is 503 at once, waiters get 503 in time", {
+  ignore: againstBundle,
+}, async () => {
   const db = await createTestDatabase();
   const proxy = new TcpProxy({ hostname: "127.0.0.1", port: Number(new URL(db.url).port) });
   proxy.start();
@@ -162,7 +168,7 @@ Deno.test("a hanging database: a full queue is 503 at once, waiters get 503 in t
   }
 });
 
-Deno.test("SIGKILL under load: every acknowledged event survives the restart", async () => {
+Deno.test("spawned server: SIGKILL under load, every acknowledged event survives the restart", async () => {
   const db = await createTestDatabase();
   const dataDir = await Deno.makeTempDir({ prefix: "hartslag-crash-" });
   const env = { DATABASE_URL: db.url, HARTSLAG_DATA_DIR: dataDir, HARTSLAG_ADMIN_TOKEN: "admin" };

@@ -95,7 +95,7 @@ Deno.test("event window totals: whole minutes from rollups plus exact edges", as
         createdAt: new Date(base + Math.floor((i * 7919) % 600_000)),
       });
     }
-    await insertEvents(db, events);
+    await insertEvents(server.services.database, events);
     const windows = [
       [0, 600_000],
       [1, 599_999],

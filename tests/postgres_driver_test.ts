@@ -1,13 +1,10 @@
 import { deepStrictEqual as equal, ok, rejects } from "node:assert/strict";
 import { sql } from "kysely";
-import { silentLogger } from "../lib/log.ts";
 import { openDatabase } from "../lib/store/database.ts";
-import { guardLateSocketErrors } from "../main.ts";
 import { createTestDatabase } from "./support/postgres.ts";
 import { TcpProxy } from "./support/tcp_proxy.ts";
 
 Deno.test("the PostgreSQL pool: transactions commit and roll back; it recovers after an outage", async () => {
-  guardLateSocketErrors(silentLogger);
   const pg = await createTestDatabase();
   const proxy = new TcpProxy({ hostname: "127.0.0.1", port: Number(new URL(pg.url).port) });
   proxy.start();

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 const alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 
 function base32(bytes: Uint8Array): string {
@@ -26,7 +28,6 @@ export function newSecret(prefix: string): string {
 }
 
 /** Secrets are stored and looked up only by this digest (hex SHA-256). */
-export async function secretDigest(secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+export function secretDigest(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
 }

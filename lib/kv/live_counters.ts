@@ -19,6 +19,7 @@ export class LiveCounters {
   constructor(
     private readonly kv: Deno.Kv,
     private readonly onError: (error: unknown) => void = () => {},
+    private readonly flushIntervalMs = 100,
   ) {}
 
   add(appId: string, event: string, count = 1n): void {
@@ -46,6 +47,8 @@ export class LiveCounters {
   async #flushLoop(): Promise<void> {
     try {
       while (this.#pending.size > 0) {
+        // Let increments gather: a few KV commits a second are plenty for live pages.
+        await new Promise((resolve) => setTimeout(resolve, this.flushIntervalMs));
         const entries = [...this.#pending.values()];
         this.#pending.clear();
         const perApp = new Map<string, bigint>();

@@ -25,10 +25,15 @@ export class AppTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async authenticate(token: string): Promise<App | undefined> {
-    const digest = await secretDigest(token);
+  /** The token's app; synchronous while the answer is cached, so the hot path need not wait. */
+  authenticate(token: string): App | undefined | Promise<App | undefined> {
+    const digest = secretDigest(token);
     const cached = this.#byDigest.get(digest);
     if (cached && cached.expiresAt > this.now()) return cached.app;
+    return this.#load(digest);
+  }
+
+  async #load(digest: string): Promise<App | undefined> {
     const app = await findAppByTokenDigest(this.db, digest);
     if (this.#byDigest.size >= this.maxEntries) this.#byDigest.clear();
     this.#byDigest.set(digest, { app, expiresAt: this.now() + this.ttlMs });
@@ -47,4 +52,20 @@ export class AppTokens {
 export function bearerToken(header: string | null): string | undefined {
   const match = header?.match(/^Bearer[ \t]+([^\s]+)[ \t]*$/i);
   return match?.[1];
+}
+
+/** The NOTIFY channel on which a token change is announced as `<kind>:<id>` (migration 0005). */
+export const TOKEN_CHANNEL = "hartslag_tokens";
+
+/**
+ * Hands a token-change notice to the cache of its kind (`app:<id>` → the app token cache);
+ * notices of kinds nobody handles are ignored.
+ */
+export function applyTokenNotice(
+  payload: string,
+  handlers: ReadonlyMap<string, (id: string) => void>,
+): void {
+  const colon = payload.indexOf(":");
+  if (colon <= 0) return;
+  handlers.get(payload.slice(0, colon))?.(payload.slice(colon + 1));
 }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import type { Database } from "./database.ts";
 import type { Schema } from "./schema.ts";
 
 export interface NewEvent {
@@ -7,6 +8,13 @@ export interface NewEvent {
   weight: bigint;
   userId: bigint | null;
   createdAt: Date;
+  /** A beacon's numeric value. */
+  value?: number | null;
+  /**
+   * The client's Idempotency-Key: the event is stored only if no event of the app claimed
+   * this key before (nor an earlier one in the same batch).
+   */
+  idempotencyKey?: string | null;
 }
 
 const EPOCH = "2000-01-01T00:00:00Z";
@@ -15,23 +23,64 @@ const EPOCH = "2000-01-01T00:00:00Z";
  * Stores a batch of events and their rollups in one statement, so one commit covers the
  * rows and every counter they move. Rollup keys are upserted in sorted order so concurrent
  * batches lock them in the same order.
+ *
+ * Events with an idempotency key first claim it in idempotency_keys, in that same statement:
+ * only an event whose key was claimed here (the first of its batch) is stored, so a stored
+ * key always has its event and a retried one is dropped. A batch holding the same key as a
+ * batch still in flight waits for that one's commit (unique index) before deciding.
  */
-export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent[]) {
-  const appIds = events.map((e) => e.appId);
-  const names = events.map((e) => e.event);
-  const weights = events.map((e) => e.weight.toString());
-  const userIds = events.map((e) => e.userId?.toString() ?? null);
-  const times = events.map((e) => e.createdAt.toISOString());
-  await sql`
-    with input as (
-      select * from unnest(
-        ${appIds}::text[], ${names}::text[], ${weights}::bigint[], ${userIds}::bigint[],
-        ${times}::timestamptz[]
-      ) as t(app_id, event, weight, user_id, created_at)
+export async function insertEvents(database: Database, events: readonly NewEvent[]) {
+  const keyed = events.some((e) => e.idempotencyKey != null);
+  // One JSON parameter instead of several arrays: serialising it is a single native call.
+  const rows = JSON.stringify(events.map((e) => {
+    const row = [
+      e.appId,
+      e.event,
+      e.weight.toString(),
+      e.userId?.toString() ?? null,
+      e.createdAt.toISOString(),
+      e.value ?? null,
+    ];
+    if (keyed) row.push(e.idempotencyKey ?? null);
+    return row;
+  }));
+  const columns = sql`r->>0 as app_id, r->>1 as event, (r->>2)::bigint as weight,
+        (r->>3)::bigint as user_id, (r->>4)::timestamptz as created_at,
+        (r->>5)::double precision as value`;
+  const input = keyed
+    ? sql`
+    input_all as (
+      select ${columns}, r->>6 as key, n
+      from json_array_elements(cast(${rows}::text as json)) with ordinality as t(r, n)
     ),
+    claimed as (
+      insert into idempotency_keys (app_id, key)
+      select distinct app_id, key from input_all where key is not null order by 1, 2
+      on conflict do nothing
+      returning app_id, key
+    ),
+    firsts as (
+      select distinct on (app_id, key) n, app_id, key from input_all
+      where key is not null order by app_id, key, n
+    ),
+    input as (
+      select i.app_id, i.event, i.weight, i.user_id, i.created_at, i.value from input_all i
+      where i.key is null or exists (
+        select 1 from firsts f join claimed c on c.app_id = f.app_id and c.key = f.key
+        where f.n = i.n
+      )
+      order by i.n
+    )`
+    : sql`
+    input as (
+      select ${columns}
+      from json_array_elements(cast(${rows}::text as json)) as r
+    )`;
+  await database.run(sql`
+    with ${input},
     stored as (
-      insert into events (app_id, event, weight, user_id, created_at)
-      select app_id, event, weight, user_id, created_at from input
+      insert into events (app_id, event, weight, user_id, created_at, value)
+      select app_id, event, weight, user_id, created_at, value from input
     ),
     minutes as (
       insert into event_minutes as r (app_id, event, bucket, count, weight)
@@ -57,7 +106,14 @@ export async function insertEvents(db: Kysely<Schema>, events: readonly NewEvent
       weight = r.weight + excluded.weight,
       first_at = least(r.first_at, excluded.first_at),
       last_at = greatest(r.last_at, excluded.last_at)
-  `.execute(db);
+  `.compile(database.db));
+}
+
+/** Forgets idempotency keys claimed before `before` (they are kept for at least 24 hours). */
+export async function pruneIdempotencyKeys(db: Kysely<Schema>, before: Date): Promise<number> {
+  const result = await db.deleteFrom("idempotency_keys")
+    .where("created_at", "<", before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export interface Totals {
@@ -240,4 +296,69 @@ export async function exportPage(
     user_id: row.user_id === null ? null : String(row.user_id),
     created_at: new Date(row.created_at),
   }));
+}
+
+export interface UserActivity {
+  userId: string;
+  count: string;
+  weight: string;
+}
+
+/**
+ * The users with the most events of one name in [from, to): raw rows, bounded by the
+ * (app_id, event, created_at) index, so the cost follows the range asked for.
+ */
+export async function topUsers(
+  db: Kysely<Schema>,
+  appId: string,
+  event: string,
+  from: Date,
+  to: Date,
+  limit: number,
+): Promise<UserActivity[]> {
+  const rows = await db.selectFrom("events")
+    .select([
+      "user_id",
+      sql<string>`count(*)`.as("count"),
+      sql<string>`sum(weight)`.as("weight"),
+    ])
+    .where("app_id", "=", appId)
+    .where("event", "=", event)
+    .where("created_at", ">=", from)
+    .where("created_at", "<", to)
+    .where("user_id", "is not", null)
+    .groupBy("user_id")
+    .orderBy(sql`count(*)`, "desc")
+    .orderBy("user_id")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    userId: String(row.user_id),
+    count: String(row.count),
+    weight: String(row.weight),
+  }));
+}
+
+/**
+ * Deletes at most `limit` raw events created before `cutoff`, oldest first, walking each
+ * app's (app_id, created_at) index. Rollups are left alone, so totals and series stay
+ * right after the raw rows are gone. Returns how many rows were deleted.
+ */
+export async function pruneEvents(
+  db: Kysely<Schema>,
+  cutoff: Date,
+  limit: number,
+): Promise<number> {
+  const result = await sql`
+    delete from events where id in (
+      select e.id from apps a
+      cross join lateral (
+        select id from events
+        where app_id = a.id and created_at < ${cutoff.toISOString()}::timestamptz
+        order by created_at, id
+        limit ${limit}
+      ) e
+      limit ${limit}
+    )`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
 }

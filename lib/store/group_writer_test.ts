@@ -17,6 +17,7 @@ Deno.test("writes that arrive together commit as one batch, and resolve after it
     maxBatch: 100,
     maxInFlight: 1,
     maxQueue: 1000,
+    pipelineDepth: 1,
   });
   await Promise.all(Array.from({ length: 10 }, (_, i) => writer.write(i)));
   equal(batches, [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
@@ -34,6 +35,7 @@ Deno.test("while batches commit the next ones fill, up to maxInFlight at once", 
     maxBatch: 3,
     maxInFlight: 2,
     maxQueue: 1000,
+    pipelineDepth: 1,
   });
   const first = writer.write(1);
   await Promise.resolve();
@@ -60,6 +62,7 @@ Deno.test("a failed commit rejects its whole batch as unavailable, and later one
     maxBatch: 10,
     maxInFlight: 1,
     maxQueue: 10,
+    pipelineDepth: 1,
   });
   const results = await Promise.allSettled([writer.write(1), writer.write(2)]);
   ok(results.every((r) => r.status === "rejected" && r.reason instanceof WriteUnavailable));
@@ -76,6 +79,7 @@ Deno.test("a deadlock is retried instead of failing the batch", async () => {
     maxBatch: 10,
     maxInFlight: 1,
     maxQueue: 10,
+    pipelineDepth: 1,
   });
   await writer.write(1);
   equal(attempts, 2);
@@ -89,6 +93,7 @@ Deno.test("a full queue answers at once instead of waiting", async () => {
     maxBatch: 1,
     maxInFlight: 1,
     maxQueue: 2,
+    pipelineDepth: 1,
   });
   const admitted = [writer.write(1), writer.write(2)];
   await new Promise((r) => setTimeout(r, 1));
@@ -110,6 +115,7 @@ Deno.test("a write still queued when the database hangs is dropped, never stored
     maxBatch: 1,
     maxInFlight: 1,
     maxQueue: 10,
+    pipelineDepth: 1,
     maxWaitMs: 50,
   });
   const inFlight = writer.write(1);
@@ -132,10 +138,37 @@ Deno.test("close drains what is queued, then refuses new writes", async () => {
     maxBatch: 2,
     maxInFlight: 1,
     maxQueue: 100,
+    pipelineDepth: 1,
   });
   const writes = [1, 2, 3, 4, 5].map((i) => writer.write(i));
   await writer.close();
   await Promise.all(writes);
   equal(stored, [1, 2, 3, 4, 5]);
   await rejects(writer.write(6), WriteUnavailable);
+});
+
+Deno.test("another batch starts beside a committing one only when the queue is deep", async () => {
+  const gate = deferred();
+  const batches: number[][] = [];
+  const writer = new GroupWriter<number>({
+    commit: (batch) => {
+      batches.push(batch);
+      return batches.length === 1 ? gate.promise : Promise.resolve();
+    },
+    maxBatch: 100,
+    maxInFlight: 2,
+    maxQueue: 1000,
+    pipelineDepth: 3,
+  });
+  const first = writer.write(0);
+  await new Promise((r) => setTimeout(r, 1));
+  const shallow = [1, 2].map((i) => writer.write(i));
+  await new Promise((r) => setTimeout(r, 1));
+  equal(batches, [[0]]);
+  const deep = [3].map((i) => writer.write(i));
+  await new Promise((r) => setTimeout(r, 1));
+  equal(batches, [[0], [1, 2, 3]]);
+  gate.resolve();
+  await Promise.all([first, ...shallow, ...deep]);
+  await writer.close();
 });

@@ -25,6 +25,7 @@ export interface EventsTable {
   user_id: Int8 | null;
   created_at: Timestamp;
   received_at: DefaultedTimestamp;
+  value: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface RollupTable {
@@ -44,10 +45,46 @@ export interface EventTotalsTable {
   last_at: Timestamp;
 }
 
+export interface BeaconsTable {
+  id: string;
+  app_id: string;
+  name: string;
+  token_digest: string;
+  limit_count: number | null;
+  limit_window_s: number | null;
+  created_at: DefaultedTimestamp;
+}
+
+export interface IdempotencyKeysTable {
+  app_id: string;
+  key: string;
+  created_at: DefaultedTimestamp;
+}
+
+export interface OperatorsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  created_at: DefaultedTimestamp;
+  password_changed_at: DefaultedTimestamp;
+}
+
+export interface OperatorSessionsTable {
+  token_digest: string;
+  operator_id: string;
+  csrf_token: string;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+}
+
 export interface Schema extends MonitorTables {
   apps: AppsTable;
   events: EventsTable;
   event_minutes: RollupTable;
   event_quarters: RollupTable;
   event_totals: EventTotalsTable;
+  beacons: BeaconsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
 }

@@ -1,18 +1,24 @@
 import type { Context, Hono } from "hono";
+import { type PageRendererOptions, renderPage } from "./render.tsx";
 import {
+  type Handler,
   type Handlers,
   type Manifest,
   METHODS,
   type Middleware,
+  type RenderOptions,
   type RouteContext,
+  type RouteModule,
 } from "./route.ts";
 
 /**
  * Turns a routes/ file path into a URL pattern as Fresh does: `index` is the folder itself,
- * `[name]` is a parameter; `_middleware` applies to its folder and everything below.
+ * `[name]` is a parameter, a `(group)` folder adds nothing to the URL; `_middleware`
+ * applies to its folder and everything below.
  */
 export function routePattern(file: string): string {
-  const segments = file.replace(/^\.\/routes\//, "").replace(/\.(tsx?|jsx?)$/, "").split("/");
+  const segments = file.replace(/^\.\/routes\//, "").replace(/\.(tsx?|jsx?)$/, "").split("/")
+    .filter((s) => !/^\(.+\)$/.test(s));
   if (segments.at(-1) === "index" || segments.at(-1) === "_middleware") segments.pop();
   const path = segments.map((s) => s.replace(/^\[(\w+)\]$/, ":$1")).join("/");
   return `/${path}`;
@@ -20,11 +26,79 @@ export function routePattern(file: string): string {
 
 export type ContextFactory = (c: Context) => RouteContext;
 
+/** How page routes (modules with a default-exported component) are rendered. */
+export interface PageSupport {
+  renderer: PageRendererOptions;
+  /** The response for an error thrown while handling a page (a friendly HTML page). */
+  errorPage(ctx: RouteContext, error: unknown): Promise<Response>;
+}
+
+const isMiddlewareFile = (file: string) => /\/_middleware\.(tsx?|jsx?)$/.test(file);
+const folderOf = (file: string) => file.slice(0, file.lastIndexOf("/") + 1);
+/** A folder with a `(group)` segment: its middleware wraps its routes, not a URL prefix. */
+const inGroup = (folder: string) => /\/\([^/]+\)\//.test(folder);
+
+/**
+ * Routes that the router need not be asked about: no `[param]` in their path, no middleware
+ * folder above them, not pages. Keyed by "METHOD /path"; the events endpoint is one, and
+ * skipping the router and its middleware chain is a measurable share of its cost.
+ */
+export function staticHandlers(
+  manifest: Manifest,
+): Map<string, { pattern: string; handle: Handler }> {
+  const files = Object.keys(manifest.routes);
+  const middlewareFolders = files.filter(isMiddlewareFile).map(folderOf);
+  const routes = new Map<string, { pattern: string; handle: Handler }>();
+  for (const [file, module] of Object.entries(manifest.routes)) {
+    if (isMiddlewareFile(file) || module.default || /\/_[^/]+$/.test(file)) continue;
+    if (file.includes("[") || middlewareFolders.some((folder) => file.startsWith(folder))) {
+      continue;
+    }
+    const pattern = routePattern(file);
+    for (const [method, handle] of Object.entries(module.handler ?? {})) {
+      routes.set(`${method} ${pattern}`, { pattern, handle });
+    }
+  }
+  return routes;
+}
+
+function compose(chain: Middleware[], handle: Handler): Handler {
+  return chain.reduceRight<Handler>(
+    (next, middleware) => (ctx) => middleware(ctx, () => Promise.resolve(next(ctx))),
+    handle,
+  );
+}
+
+function pageHandlers(module: RouteModule): Handlers {
+  const handlers: Handlers = { ...module.handler };
+  handlers.GET ??= (ctx) => ctx.render();
+  return handlers;
+}
+
+/**
+ * Called once per mounted route and method; the function it returns runs on each request
+ * that route handles (the web layer counts responses per route with it).
+ */
+export type RouteObserver = (method: string, pattern: string) => (ctx: RouteContext) => void;
+
+const ignoreRoute: RouteObserver = () => () => {};
+
 /** Registers every route and middleware of the manifest on `app`. */
-export function mountRoutes(app: Hono, manifest: Manifest, context: ContextFactory): void {
+export function mountRoutes(
+  app: Hono,
+  manifest: Manifest,
+  context: ContextFactory,
+  pages?: PageSupport,
+  observe: RouteObserver = ignoreRoute,
+): void {
   const entries = Object.entries(manifest.routes).sort(([a], [b]) => a.localeCompare(b));
+  const groupMiddleware: [folder: string, chain: Middleware[]][] = [];
   for (const [file, module] of entries) {
-    if (!file.endsWith("/_middleware.ts") || !module.middleware) continue;
+    if (!isMiddlewareFile(file) || !module.middleware) continue;
+    if (inGroup(folderOf(file))) {
+      groupMiddleware.push([folderOf(file), ([] as Middleware[]).concat(module.middleware)]);
+      continue;
+    }
     const base = routePattern(file);
     const chain = ([] as Middleware[]).concat(module.middleware);
     for (const middleware of chain) {
@@ -39,12 +113,40 @@ export function mountRoutes(app: Hono, manifest: Manifest, context: ContextFacto
   }
   for (const [file, module] of entries) {
     if (/\/_[^/]+$/.test(file.replace(/\.(tsx?|jsx?)$/, ""))) continue;
-    const handlers: Handlers = module.handler ?? {};
+    const isPage = typeof module.default === "function";
+    if (isPage && !pages) throw new Error(`${file} is a page, but pages are not set up`);
+    const handlers: Handlers = isPage ? pageHandlers(module) : module.handler ?? {};
     const pattern = routePattern(file);
+    const chain = groupMiddleware
+      .filter(([folder]) => file.startsWith(folder))
+      .sort(([a], [b]) => a.length - b.length)
+      .flatMap(([, chain]) => chain);
     const allowed = METHODS.filter((m) => handlers[m] || (m === "HEAD" && handlers.GET));
     for (const method of METHODS) {
       const handle = handlers[method];
-      if (handle) app.on(method, pattern, (c) => handle(context(c)));
+      if (!handle) continue;
+      const run = compose(chain, handle);
+      const matched = observe(method, pattern);
+      if (!isPage) {
+        app.on(method, pattern, (c) => {
+          const ctx = context(c);
+          matched(ctx);
+          return run(ctx);
+        });
+        continue;
+      }
+      app.on(method, pattern, async (c) => {
+        const ctx: RouteContext = Object.assign(context(c), {
+          render: (data?: unknown, options?: RenderOptions) =>
+            renderPage(pages!.renderer, module, ctx, data, options),
+        });
+        matched(ctx);
+        try {
+          return await run(ctx);
+        } catch (error) {
+          return await pages!.errorPage(ctx, error);
+        }
+      });
     }
     app.all(pattern, (c) =>
       c.json(

@@ -7,8 +7,17 @@ export async function readBodyCapped(req: Request, limit: number): Promise<Uint8
       error: "Payload Too Large",
       message: `The request body must not be larger than ${limit} bytes.`,
     });
-  const declared = Number(req.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  const length = req.headers.get("content-length");
+  if (length !== null && Number(length) > limit) throw tooLarge();
+  if (length !== null && /^\d+$/.test(length)) {
+    // The runtime's fast path (touching req.body first would force the slow stream path);
+    // the declared length already bounds it.
+    try {
+      return new Uint8Array(await req.arrayBuffer());
+    } catch {
+      throw new HttpError(400, { error: "Bad Request", message: "The request body was cut off." });
+    }
+  }
   if (!req.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;

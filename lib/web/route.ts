@@ -14,6 +14,37 @@ export interface RouteContext {
   readonly log: Logger;
   /** Per-request values set by middleware (the authenticated app, the operator, …). */
   readonly state: Record<string, unknown>;
+  /** The client's address as the socket saw it (no proxy headers), when known. */
+  readonly remoteAddr?: string;
+  /**
+   * Renders this route's page component inside routes/_app.tsx with `data` as its `data`
+   * prop. Only page routes (a module with a default export) can render; elsewhere it throws.
+   */
+  render(data?: unknown, options?: RenderOptions): Promise<Response>;
+}
+
+export interface RenderOptions {
+  status?: number;
+  headers?: HeadersInit;
+  /** The document title; the layout adds the service name. */
+  title?: string;
+}
+
+/** What a page component receives. */
+export interface PageProps<Data = unknown> {
+  data: Data;
+  url: URL;
+  params: Readonly<Record<string, string>>;
+  state: Record<string, unknown>;
+}
+
+/** What routes/_app.tsx receives: the page as `Component`, plus the page's props. */
+export interface AppProps extends PageProps<unknown> {
+  // deno-lint-ignore no-explicit-any
+  Component: (props: any) => unknown;
+  title?: string;
+  /** URL of the stylesheet, versioned by its content. */
+  stylesheet: string;
 }
 
 export type Handler = (ctx: RouteContext) => Response | Promise<Response>;
@@ -28,6 +59,13 @@ export interface RouteModule {
   default?: (props: any) => unknown;
 }
 
+/** A file under islands/: its default export is hydrated in the browser. */
+export interface IslandModule {
+  // deno-lint-ignore no-explicit-any
+  default: (props: any) => unknown;
+}
+
 export interface Manifest {
   routes: Record<string, RouteModule>;
+  islands?: Record<string, IslandModule>;
 }

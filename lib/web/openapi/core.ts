@@ -1,4 +1,5 @@
 import { newAppBody } from "../../domain/app_input.ts";
+import { rateLimitResponseHeaders } from "./beacons.ts";
 import {
   adminSecurity,
   errorSchema,
@@ -47,6 +48,14 @@ export const corePaths: Paths = {
     post: {
       summary: "Record one event (the Hartslag integration guide)",
       security: [{ appToken: [] }],
+      parameters: [{
+        name: "Idempotency-Key",
+        in: "header",
+        required: false,
+        schema: { type: "string", minLength: 1, maxLength: 255 },
+        description:
+          "Optional: a retry with the same key (per app, within at least 24 hours) is answered 201 and stored once",
+      }],
       requestBody: {
         required: true,
         content: jsonContent({
@@ -68,8 +77,11 @@ export const corePaths: Paths = {
         }),
       },
       responses: {
-        "201": response("Stored durably", { type: "array", maxItems: 0 }),
-        "400": response("Malformed JSON", errorSchema),
+        "201": {
+          ...response("Stored durably", { type: "array", maxItems: 0 }),
+          headers: rateLimitResponseHeaders,
+        },
+        "400": response("Malformed JSON or a bad Idempotency-Key", errorSchema),
         "401": response("Missing or wrong app token", {
           type: "object",
           properties: { error: { const: "Unauthorized" } },
@@ -86,6 +98,13 @@ export const corePaths: Paths = {
             },
           },
         }),
+        "429": {
+          ...response("Over the app's rate limit (sliding window): nothing stored", {
+            type: "object",
+            properties: { error: { const: "Too Many Requests" } },
+          }),
+          headers: rateLimitResponseHeaders,
+        },
         "503": response("Queue full or database unavailable; see Retry-After", errorSchema),
       },
     },

@@ -1,9 +1,12 @@
+import { beaconPaths } from "./beacons.ts";
 import { corePaths } from "./core.ts";
+import { dashboardPaths } from "./dashboard.ts";
 import { monitorPaths } from "./monitors.ts";
+import { operationsPaths } from "./operations.ts";
 import type { Paths } from "./schema.ts";
 
 /** Each area of the API describes its own paths; this is the whole served document. */
-const areas: Paths[] = [corePaths, monitorPaths];
+const areas: Paths[] = [corePaths, beaconPaths, dashboardPaths, operationsPaths, monitorPaths];
 
 export function openApiDocument(serverUrl: string) {
   return {
@@ -19,6 +22,13 @@ export function openApiDocument(serverUrl: string) {
       securitySchemes: {
         adminToken: { type: "http", scheme: "bearer", description: "HARTSLAG_ADMIN_TOKEN" },
         appToken: { type: "http", scheme: "bearer", description: "An app's token (hs_…)" },
+        metricsToken: { type: "http", scheme: "bearer", description: "HARTSLAG_METRICS_TOKEN" },
+        operatorSession: {
+          type: "apiKey",
+          in: "cookie",
+          name: "hartslag_session",
+          description: "A dashboard operator's session (sign in at /login)",
+        },
       },
     },
     paths: Object.assign({}, ...areas) as Paths,

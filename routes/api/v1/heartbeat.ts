@@ -1,5 +1,7 @@
+import { parseIdempotencyKey } from "../../../lib/domain/idempotency.ts";
 import { laravelValidationBody } from "../../../lib/domain/laravel_errors.ts";
 import { validateHeartbeat } from "../../../lib/domain/heartbeat_input.ts";
+import { rateLimitHeaders } from "../../../lib/domain/sliding_window.ts";
 import { bearerToken } from "../../../lib/store/app_tokens.ts";
 import { json } from "../../../lib/web/http_error.ts";
 import { readRequestFields } from "../../../lib/web/request_body.ts";
@@ -9,12 +11,32 @@ const BODY_LIMIT = 64 * 1024;
 
 export const handler: Handlers = {
   async POST({ req, services }) {
+    // Start reading at once: the runtime's fast body path is lost once the handler awaits.
+    const fields = readRequestFields(req, BODY_LIMIT);
+    fields.catch(() => {});
     const token = bearerToken(req.headers.get("authorization"));
-    const app = token === undefined ? undefined : await services.appTokens.authenticate(token);
+    const found = token === undefined ? undefined : services.appTokens.authenticate(token);
+    const app = found instanceof Promise ? await found : found;
     if (!app) return json({ error: "Unauthorized" }, 401);
 
-    const validation = validateHeartbeat(await readRequestFields(req, BODY_LIMIT));
-    if (!validation.ok) return json(laravelValidationBody(validation.errors), 422);
+    const idempotency = parseIdempotencyKey(req.headers.get("idempotency-key"));
+    if (!idempotency.ok) return json({ error: "Bad Request", message: idempotency.message }, 400);
+
+    // Counted before the body is validated; refused requests are not counted.
+    const policy = services.config.rateLimits.app;
+    let limitHeaders: Record<string, string> | undefined;
+    if (policy) {
+      const pending = services.rateLimiter.hit(`app:${app.id}`, policy);
+      const decision = pending instanceof Promise ? await pending : pending;
+      limitHeaders = rateLimitHeaders(decision, policy);
+      if (!decision.allowed) {
+        services.metrics.refused.app.inc();
+        return json({ error: "Too Many Requests" }, 429, limitHeaders);
+      }
+    }
+
+    const validation = validateHeartbeat(await fields);
+    if (!validation.ok) return json(laravelValidationBody(validation.errors), 422, limitHeaders);
 
     const { event, weight, userId, createdAt } = validation.value;
     await services.eventWriter.write({
@@ -23,7 +45,8 @@ export const handler: Handlers = {
       weight,
       userId,
       createdAt: createdAt ?? services.now(),
+      idempotencyKey: idempotency.key,
     });
-    return json([], 201);
+    return json([], 201, limitHeaders);
   },
 };

@@ -1,20 +1,16 @@
 import { newAppBody } from "../../../../lib/domain/app_input.ts";
-import { newId, newSecret, secretDigest } from "../../../../lib/domain/ids.ts";
-import { insertApp, listApps } from "../../../../lib/store/apps.ts";
+import { createAppWithToken } from "../../../../lib/store/app_admin.ts";
+import { listApps } from "../../../../lib/store/apps.ts";
 import { json } from "../../../../lib/web/http_error.ts";
 import { jsonBody } from "../../../../lib/web/input.ts";
 import type { Handlers } from "../../../../lib/web/route.ts";
 
 export const handler: Handlers = {
   async POST(ctx) {
-    const { name, timezone } = await jsonBody(ctx, newAppBody);
-    const token = newSecret("hs");
-    const app = await insertApp(ctx.services.db, {
-      id: newId("app"),
-      name,
-      timezone,
-      tokenDigest: await secretDigest(token),
-    });
+    const { app, token } = await createAppWithToken(
+      ctx.services.db,
+      await jsonBody(ctx, newAppBody),
+    );
     return json({
       id: app.id,
       name: app.name,

@@ -1,0 +1,119 @@
+import type { Kysely } from "kysely";
+import type { Schema } from "./schema.ts";
+
+export interface BeaconLimit {
+  count: number;
+  windowS: number;
+}
+
+export interface Beacon {
+  id: string;
+  appId: string;
+  name: string;
+  /** The beacon's own limit; null: the configured default. */
+  limit: BeaconLimit | null;
+  createdAt: Date;
+}
+
+const columns = ["id", "app_id", "name", "limit_count", "limit_window_s", "created_at"] as const;
+
+interface Row {
+  id: string;
+  app_id: string;
+  name: string;
+  limit_count: number | null;
+  limit_window_s: number | null;
+  created_at: Date;
+}
+
+function toBeacon(row: Row): Beacon {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    name: row.name,
+    limit: row.limit_count === null || row.limit_window_s === null
+      ? null
+      : { count: row.limit_count, windowS: row.limit_window_s },
+    createdAt: new Date(row.created_at),
+  };
+}
+
+/** Thrown when the app already has a beacon of that name. */
+export class DuplicateBeaconName extends Error {}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === "23505";
+}
+
+export async function insertBeacon(
+  db: Kysely<Schema>,
+  appId: string,
+  beacon: { id: string; name: string; tokenDigest: string; limit: BeaconLimit | null },
+): Promise<Beacon> {
+  try {
+    const row = await db.insertInto("beacons")
+      .values({
+        id: beacon.id,
+        app_id: appId,
+        name: beacon.name,
+        token_digest: beacon.tokenDigest,
+        limit_count: beacon.limit?.count ?? null,
+        limit_window_s: beacon.limit?.windowS ?? null,
+      })
+      .returning(columns)
+      .executeTakeFirstOrThrow();
+    return toBeacon(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DuplicateBeaconName(beacon.name);
+    throw error;
+  }
+}
+
+export async function listBeacons(db: Kysely<Schema>, appId: string): Promise<Beacon[]> {
+  const rows = await db.selectFrom("beacons").select(columns).where("app_id", "=", appId)
+    .orderBy("name").orderBy("id").execute();
+  return rows.map(toBeacon);
+}
+
+export async function findBeacon(
+  db: Kysely<Schema>,
+  appId: string,
+  beaconId: string,
+): Promise<Beacon | undefined> {
+  const row = await db.selectFrom("beacons").select(columns)
+    .where("app_id", "=", appId).where("id", "=", beaconId).executeTakeFirst();
+  return row && toBeacon(row);
+}
+
+/** The beacon a token digest belongs to (the ingestion path: no app is known yet). */
+export async function findBeaconByTokenDigest(
+  db: Kysely<Schema>,
+  digest: string,
+): Promise<Beacon | undefined> {
+  const row = await db.selectFrom("beacons").select(columns).where("token_digest", "=", digest)
+    .executeTakeFirst();
+  return row && toBeacon(row);
+}
+
+/** Replaces the beacon's token digest; returns false when the app has no such beacon. */
+export async function replaceBeaconTokenDigest(
+  db: Kysely<Schema>,
+  appId: string,
+  beaconId: string,
+  digest: string,
+): Promise<boolean> {
+  const result = await db.updateTable("beacons").set({ token_digest: digest })
+    .where("app_id", "=", appId).where("id", "=", beaconId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Deletes the beacon (its events stay); returns false when the app has no such beacon. */
+export async function deleteBeacon(
+  db: Kysely<Schema>,
+  appId: string,
+  beaconId: string,
+): Promise<boolean> {
+  const result = await db.deleteFrom("beacons")
+    .where("app_id", "=", appId).where("id", "=", beaconId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

@@ -1,0 +1,122 @@
+import { deepStrictEqual as equal, ok } from "node:assert/strict";
+import { type Context, Hono } from "hono";
+import type { Services } from "../services.ts";
+import { silentLogger } from "../log.ts";
+import { mountRoutes, type PageSupport, routePattern } from "./fs_routes.ts";
+import { HttpError } from "./http_error.ts";
+import type { AppProps, Manifest, PageProps, RouteContext } from "./route.ts";
+import { renderPage } from "./render.tsx";
+
+Deno.test("routePattern follows Fresh: index, [param] and (group) folders", () => {
+  equal(routePattern("./routes/index.tsx"), "/");
+  equal(routePattern("./routes/(dashboard)/index.tsx"), "/");
+  equal(routePattern("./routes/(dashboard)/apps/[app]/index.tsx"), "/apps/:app");
+  equal(routePattern("./routes/(dashboard)/apps/[app]/export.csv.ts"), "/apps/:app/export.csv");
+  equal(routePattern("./routes/api/v1/apps/_middleware.ts"), "/api/v1/apps");
+});
+
+function Layout({ Component, title, stylesheet, ...props }: AppProps) {
+  const Page = Component as (p: typeof props) => preact.JSX.Element;
+  return (
+    <html>
+      <head>
+        <title>{title}</title>
+        <link rel="stylesheet" href={stylesheet} />
+      </head>
+      <body>
+        <Page {...props} />
+      </body>
+    </html>
+  );
+}
+
+function testApp(manifest: Manifest) {
+  const app = new Hono();
+  const context = (c: Context): RouteContext => ({
+    req: c.req.raw,
+    url: new URL(c.req.url),
+    params: c.req.param() as Record<string, string>,
+    services: {} as Services,
+    requestId: "req-1",
+    log: silentLogger,
+    state: {},
+    render: () => {
+      throw new Error("not a page");
+    },
+  });
+  const renderer = {
+    app: Layout,
+    assets: () => Promise.resolve(undefined),
+    stylesheet: () => Promise.resolve("/static/s.css?v=1"),
+  };
+  const pages: PageSupport = {
+    renderer,
+    errorPage: (ctx, error) =>
+      renderPage(renderer, { default: () => <p>error</p> }, ctx, undefined, {
+        status: error instanceof HttpError ? error.status : 500,
+      }),
+  };
+  mountRoutes(app, manifest, context, pages);
+  return app;
+}
+
+Deno.test("a page renders inside _app, with data from its handler", async () => {
+  const app = testApp({
+    routes: {
+      "./routes/hello/[name].tsx": {
+        handler: { GET: (ctx) => ctx.render({ greeting: "Hi" }, { title: "Hello" }) },
+        default: ({ data, params }: PageProps<{ greeting: string }>) => (
+          <h1>{data.greeting}, {params.name}</h1>
+        ),
+      },
+      "./routes/plain.tsx": { default: () => <p>no handler</p> },
+    },
+  });
+  let res = await app.request("/hello/%3Cb%3E");
+  equal(res.status, 200);
+  equal(res.headers.get("content-type"), "text/html; charset=utf-8");
+  ok(res.headers.get("content-security-policy")!.includes("script-src 'self'"));
+  equal(
+    await res.text(),
+    '<!DOCTYPE html><html><head><title>Hello</title><link rel="stylesheet" href="/static/s.css?v=1"/></head><body><h1>Hi, &lt;b></h1></body></html>',
+  );
+  res = await app.request("/plain");
+  ok((await res.text()).includes("<p>no handler</p>"));
+});
+
+Deno.test("group middleware wraps only its group's routes; page errors render a page", async () => {
+  const seen: string[] = [];
+  const app = testApp({
+    routes: {
+      "./routes/(private)/_middleware.ts": {
+        middleware: async (ctx, next) => {
+          seen.push(ctx.url.pathname);
+          if (ctx.url.searchParams.has("deny")) return new Response("denied", { status: 403 });
+          ctx.state.who = "op";
+          return await next();
+        },
+      },
+      "./routes/(private)/inside.tsx": {
+        default: ({ state }: PageProps) => <p>inside {String(state.who)}</p>,
+      },
+      "./routes/(private)/data.ts": { handler: { GET: () => new Response("data") } },
+      "./routes/outside.ts": { handler: { GET: () => new Response("outside") } },
+      "./routes/broken.tsx": {
+        handler: {
+          GET: () => {
+            throw new HttpError(404, { error: "not_found", message: "gone" });
+          },
+        },
+        default: () => <p>never</p>,
+      },
+    },
+  });
+  ok((await (await app.request("/inside")).text()).includes("inside op"));
+  equal(await (await app.request("/data")).text(), "data");
+  equal(await (await app.request("/outside")).text(), "outside");
+  equal((await app.request("/inside?deny")).status, 403);
+  equal(seen, ["/inside", "/data", "/inside"]);
+  const broken = await app.request("/broken");
+  equal(broken.status, 404);
+  ok((await broken.text()).includes("<p>error</p>"));
+});
