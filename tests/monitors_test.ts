@@ -8,7 +8,7 @@ import {
   RUN_RETENTION,
 } from "../lib/store/monitors.ts";
 import { monitorClient } from "./support/monitors.ts";
-import { databaseChoices, startTestServer } from "./support/server.ts";
+import { againstBundle, databaseChoices, startTestServer } from "./support/server.ts";
 
 for (const database of databaseChoices) {
   Deno.test(`monitor management and pings (§4, §5) on ${database}`, async (t) => {
@@ -285,7 +285,9 @@ for (const database of databaseChoices) {
   });
 }
 
-Deno.test("check-ins by name: the monitor is created on first use and runs pair up", async () => {
+Deno.test("check-ins by name: the monitor is created on first use and runs pair up", {
+  ignore: againstBundle,
+}, async () => {
   const server = await startTestServer("postgres");
   const api = monitorClient(server);
   try {
@@ -336,7 +338,9 @@ Deno.test("check-ins by name: the monitor is created on first use and runs pair 
   }
 });
 
-Deno.test("the ping log keeps the latest pings and runs of each monitor", async () => {
+Deno.test("the ping log keeps the latest pings and runs of each monitor", {
+  ignore: againstBundle,
+}, async () => {
   const server = await startTestServer("postgres");
   const api = monitorClient(server);
   try {
