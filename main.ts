@@ -121,6 +121,8 @@ export async function startServer(
   const address = server.addr as Deno.NetAddr;
   const host = address.hostname === "0.0.0.0" ? "127.0.0.1" : address.hostname;
   const url = `http://${host}:${address.port}`;
+  services.monitorLoop.start();
+  services.drains.push(() => services.monitorLoop.stop());
   log.log("info", "listening", {
     url,
     database: database.kind,
@@ -186,6 +188,10 @@ async function serve(config: Config, log: Logger) {
       },
     );
   }
+  // The durable backstop: a sweep every minute even if the in-process timer were lost.
+  Deno.cron("monitor sweep", "* * * * *", async () => {
+    await running.services.monitorLoop.runOnce();
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -14,22 +14,36 @@ import * as $11 from "./routes/api/openapi.json.ts";
 import * as $12 from "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts";
 import * as $13 from "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts";
 import * as $14 from "./routes/api/v1/apps/[app]/beacons/index.ts";
-import * as $15 from "./routes/api/v1/apps/[app]/events/[event]/series.ts";
-import * as $16 from "./routes/api/v1/apps/[app]/events/index.ts";
-import * as $17 from "./routes/api/v1/apps/[app]/export.csv.ts";
-import * as $18 from "./routes/api/v1/apps/[app]/token.ts";
-import * as $19 from "./routes/api/v1/apps/_middleware.ts";
-import * as $20 from "./routes/api/v1/apps/index.ts";
-import * as $21 from "./routes/api/v1/beet/[token].ts";
-import * as $22 from "./routes/api/v1/heartbeat.ts";
-import * as $23 from "./routes/docs/index.tsx";
-import * as $24 from "./routes/docs/integration-guide.md.ts";
-import * as $25 from "./routes/healthz.ts";
-import * as $26 from "./routes/login.tsx";
-import * as $27 from "./routes/metrics.ts";
-import * as $28 from "./islands/CopyButton.tsx";
-import * as $29 from "./islands/EventChart.tsx";
-import * as $30 from "./islands/LiveCounters.tsx";
+import * as $15 from "./routes/api/v1/apps/[app]/channels/[channel].ts";
+import * as $16 from "./routes/api/v1/apps/[app]/channels/index.ts";
+import * as $17 from "./routes/api/v1/apps/[app]/events/[event]/series.ts";
+import * as $18 from "./routes/api/v1/apps/[app]/events/index.ts";
+import * as $19 from "./routes/api/v1/apps/[app]/export.csv.ts";
+import * as $20 from "./routes/api/v1/apps/[app]/monitors/index.ts";
+import * as $21 from "./routes/api/v1/apps/[app]/runs.ts";
+import * as $22 from "./routes/api/v1/apps/[app]/token.ts";
+import * as $23 from "./routes/api/v1/apps/_middleware.ts";
+import * as $24 from "./routes/api/v1/apps/index.ts";
+import * as $25 from "./routes/api/v1/beet/[token].ts";
+import * as $26 from "./routes/api/v1/hb/[id]/[action].ts";
+import * as $27 from "./routes/api/v1/hb/[id]/index.ts";
+import * as $28 from "./routes/api/v1/heartbeat.ts";
+import * as $29 from "./routes/api/v1/monitors/[id]/deliveries.ts";
+import * as $30 from "./routes/api/v1/monitors/[id]/flips.ts";
+import * as $31 from "./routes/api/v1/monitors/[id]/incidents.ts";
+import * as $32 from "./routes/api/v1/monitors/[id]/index.ts";
+import * as $33 from "./routes/api/v1/monitors/[id]/pause.ts";
+import * as $34 from "./routes/api/v1/monitors/[id]/pings.ts";
+import * as $35 from "./routes/api/v1/monitors/[id]/resume.ts";
+import * as $36 from "./routes/api/v1/monitors/_middleware.ts";
+import * as $37 from "./routes/docs/index.tsx";
+import * as $38 from "./routes/docs/integration-guide.md.ts";
+import * as $39 from "./routes/healthz.ts";
+import * as $40 from "./routes/login.tsx";
+import * as $41 from "./routes/metrics.ts";
+import * as $42 from "./islands/CopyButton.tsx";
+import * as $43 from "./islands/EventChart.tsx";
+import * as $44 from "./islands/LiveCounters.tsx";
 import type { Manifest } from "./lib/web/route.ts";
 
 export const manifest: Manifest = {
@@ -49,23 +63,37 @@ export const manifest: Manifest = {
     "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts": $12,
     "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts": $13,
     "./routes/api/v1/apps/[app]/beacons/index.ts": $14,
-    "./routes/api/v1/apps/[app]/events/[event]/series.ts": $15,
-    "./routes/api/v1/apps/[app]/events/index.ts": $16,
-    "./routes/api/v1/apps/[app]/export.csv.ts": $17,
-    "./routes/api/v1/apps/[app]/token.ts": $18,
-    "./routes/api/v1/apps/_middleware.ts": $19,
-    "./routes/api/v1/apps/index.ts": $20,
-    "./routes/api/v1/beet/[token].ts": $21,
-    "./routes/api/v1/heartbeat.ts": $22,
-    "./routes/docs/index.tsx": $23,
-    "./routes/docs/integration-guide.md.ts": $24,
-    "./routes/healthz.ts": $25,
-    "./routes/login.tsx": $26,
-    "./routes/metrics.ts": $27,
+    "./routes/api/v1/apps/[app]/channels/[channel].ts": $15,
+    "./routes/api/v1/apps/[app]/channels/index.ts": $16,
+    "./routes/api/v1/apps/[app]/events/[event]/series.ts": $17,
+    "./routes/api/v1/apps/[app]/events/index.ts": $18,
+    "./routes/api/v1/apps/[app]/export.csv.ts": $19,
+    "./routes/api/v1/apps/[app]/monitors/index.ts": $20,
+    "./routes/api/v1/apps/[app]/runs.ts": $21,
+    "./routes/api/v1/apps/[app]/token.ts": $22,
+    "./routes/api/v1/apps/_middleware.ts": $23,
+    "./routes/api/v1/apps/index.ts": $24,
+    "./routes/api/v1/beet/[token].ts": $25,
+    "./routes/api/v1/hb/[id]/[action].ts": $26,
+    "./routes/api/v1/hb/[id]/index.ts": $27,
+    "./routes/api/v1/heartbeat.ts": $28,
+    "./routes/api/v1/monitors/[id]/deliveries.ts": $29,
+    "./routes/api/v1/monitors/[id]/flips.ts": $30,
+    "./routes/api/v1/monitors/[id]/incidents.ts": $31,
+    "./routes/api/v1/monitors/[id]/index.ts": $32,
+    "./routes/api/v1/monitors/[id]/pause.ts": $33,
+    "./routes/api/v1/monitors/[id]/pings.ts": $34,
+    "./routes/api/v1/monitors/[id]/resume.ts": $35,
+    "./routes/api/v1/monitors/_middleware.ts": $36,
+    "./routes/docs/index.tsx": $37,
+    "./routes/docs/integration-guide.md.ts": $38,
+    "./routes/healthz.ts": $39,
+    "./routes/login.tsx": $40,
+    "./routes/metrics.ts": $41,
   },
   islands: {
-    "./islands/CopyButton.tsx": $28,
-    "./islands/EventChart.tsx": $29,
-    "./islands/LiveCounters.tsx": $30,
+    "./islands/CopyButton.tsx": $42,
+    "./islands/EventChart.tsx": $43,
+    "./islands/LiveCounters.tsx": $44,
   },
 };

@@ -43,6 +43,26 @@ export interface Config {
     /** Each app token's window on POST /api/v1/heartbeat; null: not limited. */
     readonly app: RatePolicy | null;
   };
+  readonly monitors: MonitorConfig;
+}
+
+/** Sweep, liveness and alert delivery settings. */
+export interface MonitorConfig {
+  /** How often an instance records that the service is alive. */
+  readonly aliveTickMs: number;
+  /** A silence longer than this means the service was down (fresh grace periods follow). */
+  readonly downtimeGapMs: number;
+  /** The in-process timer looks at the database at least this often. */
+  readonly pollMs: number;
+  /** One alert delivery attempt may take this long. */
+  readonly alertTimeoutMs: number;
+  /** The first retry waits this long; each next one twice as long (at most an hour). */
+  readonly alertRetryMs: number;
+  /** Attempts per delivery before it is given up as failed. */
+  readonly alertAttempts: number;
+  /** SMTP for email channels: smtp://user:pass@host:port or smtps://…; unset: no email. */
+  readonly smtpUrl: string | undefined;
+  readonly smtpFrom: string | undefined;
 }
 
 const optionalText = z.string().trim().min(1).optional().catch(undefined);
@@ -94,6 +114,15 @@ const envSchema = z.object({
   HARTSLAG_BEACON_RATE_WINDOW_S: windowSeconds(10),
   HARTSLAG_APP_RATE_LIMIT: limitOrOff(100_000),
   HARTSLAG_APP_RATE_WINDOW_S: windowSeconds(60),
+  HARTSLAG_ALIVE_TICK_MS: positiveInt(1_000),
+  HARTSLAG_DOWNTIME_GAP_MS: positiveInt(3_000),
+  HARTSLAG_SWEEP_POLL_MS: positiveInt(5_000),
+  HARTSLAG_ALERT_TIMEOUT_MS: positiveInt(10_000),
+  HARTSLAG_ALERT_RETRY_MS: positiveInt(5_000),
+  HARTSLAG_ALERT_ATTEMPTS: positiveInt(8),
+  HARTSLAG_SMTP_URL: z.string().trim().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  HARTSLAG_SMTP_FROM: z.string().trim().min(3).optional(),
 });
 
 export class ConfigError extends Error {}
@@ -119,6 +148,16 @@ export function readConfig(env: Record<string, string | undefined>): Config {
   if (e.HARTSLAG_KV_URL !== undefined && e.DENO_KV_ACCESS_TOKEN === undefined) {
     throw new ConfigError(
       "invalid environment:\n  HARTSLAG_KV_URL needs DENO_KV_ACCESS_TOKEN (the KV Connect access token)",
+    );
+  }
+  if ((e.HARTSLAG_SMTP_URL === undefined) !== (e.HARTSLAG_SMTP_FROM === undefined)) {
+    throw new ConfigError(
+      "invalid environment:\n  HARTSLAG_SMTP_URL and HARTSLAG_SMTP_FROM must be set together",
+    );
+  }
+  if (e.HARTSLAG_DOWNTIME_GAP_MS <= e.HARTSLAG_ALIVE_TICK_MS) {
+    throw new ConfigError(
+      "invalid environment:\n  HARTSLAG_DOWNTIME_GAP_MS must be longer than HARTSLAG_ALIVE_TICK_MS",
     );
   }
   return Object.freeze({
@@ -155,6 +194,16 @@ export function readConfig(env: Record<string, string | undefined>): Config {
         limit: e.HARTSLAG_APP_RATE_LIMIT,
         windowMs: e.HARTSLAG_APP_RATE_WINDOW_S * 1000,
       }),
+    }),
+    monitors: Object.freeze({
+      aliveTickMs: e.HARTSLAG_ALIVE_TICK_MS,
+      downtimeGapMs: e.HARTSLAG_DOWNTIME_GAP_MS,
+      pollMs: e.HARTSLAG_SWEEP_POLL_MS,
+      alertTimeoutMs: e.HARTSLAG_ALERT_TIMEOUT_MS,
+      alertRetryMs: e.HARTSLAG_ALERT_RETRY_MS,
+      alertAttempts: e.HARTSLAG_ALERT_ATTEMPTS,
+      smtpUrl: e.HARTSLAG_SMTP_URL,
+      smtpFrom: e.HARTSLAG_SMTP_FROM,
     }),
   });
 }

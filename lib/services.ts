@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Config } from "./config.ts";
 import { SignInLimits } from "./domain/attempt_limiter.ts";
+import { MonitorLoop } from "./jobs/monitor_loop.ts";
 import { type RetentionTask, retentionTasks } from "./jobs/retention.ts";
 import { LiveCounters } from "./kv/live_counters.ts";
 import { RateLimiter } from "./kv/rate_limiter.ts";
@@ -47,6 +48,8 @@ export interface Services {
    * (`app:<id>` → appTokens.forget). Modules with tokens of their own add their kind.
    */
   readonly tokenEvictions: Map<string, (id: string) => void>;
+  /** Sweep and alert delivery of this instance (started by main.ts). */
+  readonly monitorLoop: MonitorLoop;
   now(): Date;
 }
 
@@ -86,6 +89,24 @@ export function createServices(parts: ServiceParts): Services {
         suppressed,
       }),
   });
+  const now = parts.now ?? (() => new Date());
+  const m = config.monitors;
+  const monitorLoop = new MonitorLoop({
+    db,
+    now,
+    log,
+    aliveTickMs: m.aliveTickMs,
+    downtimeGapMs: m.downtimeGapMs,
+    pollMs: m.pollMs,
+    delivery: {
+      instance: crypto.randomUUID(),
+      timeoutMs: m.alertTimeoutMs,
+      retryMs: m.alertRetryMs,
+      maxAttempts: m.alertAttempts,
+      smtp: m.smtpUrl && m.smtpFrom ? { url: m.smtpUrl, from: m.smtpFrom } : undefined,
+      baseUrl: config.baseUrl,
+    },
+  });
   return {
     config,
     db,
@@ -107,6 +128,7 @@ export function createServices(parts: ServiceParts): Services {
       ["app", (id) => appTokens.forget(id)],
       ["beacon", (id) => beaconTokens.forget(id)],
     ]),
-    now: parts.now ?? (() => new Date()),
+    monitorLoop,
+    now,
   };
 }

@@ -23,6 +23,8 @@ export const BUNDLE_TESTS = [
   "tests/dashboard_test.ts",
   "tests/openapi_test.ts",
   "tests/operations_test.ts",
+  "tests/monitors_test.ts",
+  "tests/monitor_alerts_test.ts",
   "tests/browser/dashboard_test.ts",
 ];
 const built = await bundle();

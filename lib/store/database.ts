@@ -2,8 +2,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { type CompiledQuery, Kysely } from "kysely";
 import { type Migration, Migrator } from "kysely/migration";
 import { PGliteDialect } from "kysely-pglite-dialect";
-import { PostgresJSDialect } from "kysely-postgres-js";
 import postgres from "postgres";
+import { PostgresPoolDialect } from "./postgres_driver.ts";
 import type { Schema } from "./schema.ts";
 
 export type DatabaseKind = "postgres" | "embedded";
@@ -46,7 +46,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       onnotice: () => {},
       connect_timeout: 5,
     });
-    const db = new Kysely<Schema>({ dialect: new PostgresJSDialect({ postgres: client }) });
+    const db = new Kysely<Schema>({ dialect: new PostgresPoolDialect(client) });
     return {
       kind: "postgres",
       db,

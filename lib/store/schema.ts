@@ -1,4 +1,5 @@
 import type { ColumnType } from "kysely";
+import type { MonitorTables } from "./monitor_schema.ts";
 
 /** Bigints and numerics come back as strings (postgres.js) or bigints (PGlite): never lossy. */
 type Int8 = ColumnType<string | bigint, string | bigint, string | bigint>;
@@ -76,7 +77,7 @@ export interface OperatorSessionsTable {
   expires_at: Timestamp;
 }
 
-export interface Schema {
+export interface Schema extends MonitorTables {
   apps: AppsTable;
   events: EventsTable;
   event_minutes: RollupTable;

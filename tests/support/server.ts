@@ -1,5 +1,5 @@
 import { readConfig } from "../../lib/config.ts";
-import { silentLogger } from "../../lib/log.ts";
+import { jsonLogger, silentLogger } from "../../lib/log.ts";
 import { type RunningServer, startServer } from "../../main.ts";
 import { createTestDatabase } from "./postgres.ts";
 import { bundlePath, spawnServer } from "./process.ts";
@@ -84,7 +84,10 @@ export async function startTestServer(
     };
   }
   const config = readConfig(env);
-  const running = await startServer(config, { log: silentLogger, now: options.now });
+  const running = await startServer(config, {
+    log: Deno.env.get("TEST_LOG") ? jsonLogger() : silentLogger,
+    now: options.now,
+  });
   return {
     ...running,
     adminToken,

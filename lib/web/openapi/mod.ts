@@ -1,11 +1,12 @@
 import { beaconPaths } from "./beacons.ts";
 import { corePaths } from "./core.ts";
 import { dashboardPaths } from "./dashboard.ts";
+import { monitorPaths } from "./monitors.ts";
 import { operationsPaths } from "./operations.ts";
 import type { Paths } from "./schema.ts";
 
 /** Each area of the API describes its own paths; this is the whole served document. */
-const areas: Paths[] = [corePaths, beaconPaths, dashboardPaths, operationsPaths];
+const areas: Paths[] = [corePaths, beaconPaths, dashboardPaths, operationsPaths, monitorPaths];
 
 export function openApiDocument(serverUrl: string) {
   return {

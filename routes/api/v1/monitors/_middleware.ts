@@ -1,0 +1,3 @@
+import { requireAdminToken } from "../../../../lib/web/admin.ts";
+
+export const middleware = requireAdminToken;
