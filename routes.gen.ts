@@ -39,11 +39,14 @@ import * as $36 from "./routes/api/v1/monitors/_middleware.ts";
 import * as $37 from "./routes/docs/index.tsx";
 import * as $38 from "./routes/docs/integration-guide.md.ts";
 import * as $39 from "./routes/healthz.ts";
-import * as $40 from "./routes/login.tsx";
-import * as $41 from "./routes/metrics.ts";
-import * as $42 from "./islands/CopyButton.tsx";
-import * as $43 from "./islands/EventChart.tsx";
-import * as $44 from "./islands/LiveCounters.tsx";
+import * as $40 from "./routes/heartbeat.ts";
+import * as $41 from "./routes/heartbeats/index.ts";
+import * as $42 from "./routes/heartbeats/json.ts";
+import * as $43 from "./routes/login.tsx";
+import * as $44 from "./routes/metrics.ts";
+import * as $45 from "./islands/CopyButton.tsx";
+import * as $46 from "./islands/EventChart.tsx";
+import * as $47 from "./islands/LiveCounters.tsx";
 import type { Manifest } from "./lib/web/route.ts";
 
 export const manifest: Manifest = {
@@ -88,12 +91,15 @@ export const manifest: Manifest = {
     "./routes/docs/index.tsx": $37,
     "./routes/docs/integration-guide.md.ts": $38,
     "./routes/healthz.ts": $39,
-    "./routes/login.tsx": $40,
-    "./routes/metrics.ts": $41,
+    "./routes/heartbeat.ts": $40,
+    "./routes/heartbeats/index.ts": $41,
+    "./routes/heartbeats/json.ts": $42,
+    "./routes/login.tsx": $43,
+    "./routes/metrics.ts": $44,
   },
   islands: {
-    "./islands/CopyButton.tsx": $42,
-    "./islands/EventChart.tsx": $43,
-    "./islands/LiveCounters.tsx": $44,
+    "./islands/CopyButton.tsx": $45,
+    "./islands/EventChart.tsx": $46,
+    "./islands/LiveCounters.tsx": $47,
   },
 };

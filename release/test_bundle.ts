@@ -25,6 +25,7 @@ export const BUNDLE_TESTS = [
   "tests/operations_test.ts",
   "tests/monitors_test.ts",
   "tests/monitor_alerts_test.ts",
+  "tests/checkins_test.ts",
   "tests/browser/dashboard_test.ts",
 ];
 const built = await bundle();

@@ -1,4 +1,5 @@
 import { beaconPaths } from "./beacons.ts";
+import { checkInPaths } from "./checkins.ts";
 import { corePaths } from "./core.ts";
 import { dashboardPaths } from "./dashboard.ts";
 import { monitorPaths } from "./monitors.ts";
@@ -6,7 +7,14 @@ import { operationsPaths } from "./operations.ts";
 import type { Paths } from "./schema.ts";
 
 /** Each area of the API describes its own paths; this is the whole served document. */
-const areas: Paths[] = [corePaths, beaconPaths, dashboardPaths, operationsPaths, monitorPaths];
+const areas: Paths[] = [
+  corePaths,
+  checkInPaths,
+  beaconPaths,
+  dashboardPaths,
+  operationsPaths,
+  monitorPaths,
+];
 
 export function openApiDocument(serverUrl: string) {
   return {

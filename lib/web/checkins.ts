@@ -1,0 +1,110 @@
+import { type CheckIn, parseCheckInLines, readCheckIn } from "../domain/checkins.ts";
+import { newId } from "../domain/ids.ts";
+import { rateLimitHeaders } from "../domain/sliding_window.ts";
+import type { App } from "../store/apps.ts";
+import { bearerToken } from "../store/app_tokens.ts";
+import { alreadyCheckedIn } from "../store/checkins.ts";
+import { recordPingByName } from "../store/monitors.ts";
+import { json } from "./http_error.ts";
+import { readBodyCapped } from "./request_body.ts";
+import type { Handler, RouteContext } from "./route.ts";
+
+const NDJSON_LIMIT = 1024 * 1024;
+
+/** The app whose token is the `api_key` parameter (or a bearer token), if any. */
+async function checkInApp(ctx: RouteContext): Promise<App | undefined> {
+  const token = ctx.url.searchParams.get("api_key") ??
+    bearerToken(ctx.req.headers.get("authorization"));
+  if (!token) return undefined;
+  const found = ctx.services.appTokens.authenticate(token);
+  return found instanceof Promise ? await found : found;
+}
+
+/** Records each check-in as a ping of the app's monitor of that name, in order. */
+async function record(ctx: RouteContext, app: App, checkIns: CheckIn[]): Promise<void> {
+  const { services } = ctx;
+  for (const checkIn of checkIns) {
+    if (await alreadyCheckedIn(services.db, app.id, checkIn)) continue;
+    const now = services.now();
+    const outcome = await recordPingByName(
+      services.db,
+      app.id,
+      checkIn.name,
+      {
+        kind: checkIn.kind === "start" ? "start" : "success",
+        at: checkIn.at ?? now,
+        source: "checkin",
+        method: ctx.req.method,
+        userAgent: ctx.req.headers.get("user-agent")?.slice(0, 500) ?? null,
+        runId: checkIn.runId,
+      },
+      now,
+      () => newId("mon"),
+    );
+    services.monitorLoop.wake(outcome.monitor.nextCheckAt);
+    if (outcome.flip?.alert) services.monitorLoop.deliverSoon();
+  }
+}
+
+/**
+ * An AppSignal-compatible check-in endpoint: authenticate by `api_key`, count against the
+ * app's rate limit, read the check-ins (all of them valid, or none stored), record them.
+ */
+export function checkInHandler(
+  read: (ctx: RouteContext) => Promise<CheckIn[] | Response>,
+): Handler {
+  return async (ctx) => {
+    const app = await checkInApp(ctx);
+    if (!app) return json({ error: "Unauthorized" }, 401);
+    const policy = ctx.services.config.rateLimits.app;
+    let limitHeaders: Record<string, string> = {};
+    if (policy) {
+      const pending = ctx.services.rateLimiter.hit(`app:${app.id}`, policy);
+      const decision = pending instanceof Promise ? await pending : pending;
+      limitHeaders = rateLimitHeaders(decision, policy);
+      if (!decision.allowed) {
+        ctx.services.metrics.refused.app.inc();
+        return json({ error: "Too Many Requests" }, 429, limitHeaders);
+      }
+    }
+    const checkIns = await read(ctx);
+    if (checkIns instanceof Response) return checkIns;
+    await record(ctx, app, checkIns);
+    return json({ accepted: checkIns.length }, 200, limitHeaders);
+  };
+}
+
+const invalid = (message: string, line?: number) =>
+  json(
+    line === undefined
+      ? { error: "validation_failed", message }
+      : { error: "validation_failed", message: `line ${line}: ${message}`, line },
+    422,
+  );
+
+/** One check-in from URL parameters: heartbeat, id, timestamp (or the docs' "timetamp"), kind. */
+export function checkInFromParams(ctx: RouteContext): Promise<CheckIn[] | Response> {
+  const params = ctx.url.searchParams;
+  const result = readCheckIn({
+    name: params.get("heartbeat") ?? undefined,
+    id: params.get("id") || undefined,
+    timestamp: params.get("timestamp") ?? params.get("timetamp") ?? undefined,
+    kind: params.get("kind") ?? undefined,
+  });
+  return Promise.resolve(
+    result.ok ? [result.checkIn] : invalid(result.message.replace(/^name/, "heartbeat")),
+  );
+}
+
+/** Check-ins from an NDJSON body; a bad line fails the whole request, naming the line. */
+export async function checkInsFromLines(ctx: RouteContext): Promise<CheckIn[] | Response> {
+  const bytes = await readBodyCapped(ctx.req, NDJSON_LIMIT);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return invalid("the body is not valid UTF-8");
+  }
+  const parsed = parseCheckInLines(text);
+  return parsed.ok ? parsed.checkIns : invalid(parsed.message, parsed.line);
+}
