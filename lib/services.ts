@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Config } from "./config.ts";
 import { SignInLimits } from "./domain/attempt_limiter.ts";
+import { MONITOR_STATUSES } from "./domain/monitor_status.ts";
 import { MonitorLoop } from "./jobs/monitor_loop.ts";
 import { type RetentionTask, retentionTasks } from "./jobs/retention.ts";
 import { LiveCounters } from "./kv/live_counters.ts";
@@ -13,6 +14,7 @@ import type { Database, DatabaseKind } from "./store/database.ts";
 import { insertEvents, type NewEvent } from "./store/events.ts";
 import { GroupWriter } from "./store/group_writer.ts";
 import type { Schema } from "./store/schema.ts";
+import { countMonitorsByStatus } from "./store/sweep.ts";
 
 /** What handlers and jobs work with; built once by main.ts (or a test) and passed down. */
 export interface Services {
@@ -105,7 +107,12 @@ export function createServices(parts: ServiceParts): Services {
       maxAttempts: m.alertAttempts,
       smtp: m.smtpUrl && m.smtpFrom ? { url: m.smtpUrl, from: m.smtpFrom } : undefined,
       baseUrl: config.baseUrl,
+      onAttempt: (channel, outcome) => metrics.alertDeliveries.labels({ channel, outcome }).inc(),
     },
+  });
+  metrics.monitors.collectWith(async (gauge) => {
+    const counts = await countMonitorsByStatus(db);
+    for (const status of MONITOR_STATUSES) gauge.labels({ status }).set(counts.get(status) ?? 0);
   });
   return {
     config,

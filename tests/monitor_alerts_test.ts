@@ -186,6 +186,13 @@ Deno.test("webhook deliveries retry with backoff on errors and timeouts", async 
     ok(new Date(delivery.log[2].started_at).getTime() - end(delivery.log[1]) >= 290);
     // The same message each time: one alert, delivered once it got through.
     equal(new Set(receiver.received.map((r) => r.headers.get("x-hartslag-delivery"))).size, 1);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    ok(metrics.includes('hartslag_alert_deliveries_total{channel="webhook",outcome="retried"} 2'));
+    ok(
+      metrics.includes('hartslag_alert_deliveries_total{channel="webhook",outcome="delivered"} 1'),
+    );
+    ok(metrics.includes('hartslag_monitors{status="down"} 1'), metrics);
+    ok(metrics.includes('hartslag_monitors{status="up"} 0'));
   } finally {
     await server.close();
     await receiver.close();

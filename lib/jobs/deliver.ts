@@ -17,6 +17,8 @@ export interface DeliveryOptions {
   baseUrl: string | undefined;
   /** Deliveries claimed at once. */
   batchSize?: number;
+  /** Told of every attempt's outcome (for metrics). */
+  onAttempt?: (channel: string, outcome: "delivered" | "retried" | "failed") => void;
 }
 
 const MAX_BACKOFF_MS = 3_600_000;
@@ -90,6 +92,7 @@ async function sendOne(
     next,
     finished,
   );
+  options.onAttempt?.(d.channelKind, ok ? "delivered" : next ? "retried" : "failed");
   if (!ok) {
     log.log(
       next ? "warn" : "error",

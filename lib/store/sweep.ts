@@ -144,3 +144,10 @@ export async function nearestDeadline(db: Kysely<Schema>): Promise<Date | null> 
   const at = rows[0]?.at;
   return at ? new Date(at) : null;
 }
+
+/** How many monitors are in each stored status. */
+export async function countMonitorsByStatus(db: Kysely<Schema>): Promise<Map<string, number>> {
+  const rows = await db.selectFrom("monitors").select(["status", db.fn.countAll<string>().as("n")])
+    .groupBy("status").execute();
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
+}
