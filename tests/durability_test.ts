@@ -4,6 +4,7 @@ import { readConfig } from "../lib/config.ts";
 import { silentLogger } from "../lib/log.ts";
 import { startServer } from "../main.ts";
 import { createTestDatabase } from "./support/postgres.ts";
+import { startHeartbeatLoad } from "./support/load.ts";
 import { spawnServer } from "./support/process.ts";
 import { againstBundle, client, databaseChoices, startTestServer } from "./support/server.ts";
 import { TcpProxy } from "./support/tcp_proxy.ts";
@@ -176,30 +177,11 @@ Deno.test("spawned server: SIGKILL under load, every acknowledged event survives
     let server = await spawnServer(env);
     const api = client({ url: server.url, adminToken: "admin" });
     const app = await api.createApp();
-    const acknowledged: number[] = [];
-    let next = 0;
-    let killed = false;
-    const worker = async () => {
-      while (!killed) {
-        const id = next++;
-        try {
-          const res = await fetch(`${server.url}/api/v1/heartbeat`, {
-            method: "POST",
-            headers: { authorization: `Bearer ${app.token}`, "content-type": "application/json" },
-            body: JSON.stringify({ event: "load", user_id: id }),
-          });
-          await res.body?.cancel();
-          if (res.status === 201) acknowledged.push(id);
-        } catch {
-          // the connection died with the server: not acknowledged
-        }
-      }
-    };
-    const workers = Array.from({ length: 32 }, worker);
-    while (acknowledged.length < 2_000) await new Promise((r) => setTimeout(r, 20));
+    const load = startHeartbeatLoad(server.url, app.token, 32);
+    await load.until(2_000);
     const status = await server.kill("SIGKILL");
-    killed = true;
-    await Promise.all(workers);
+    await load.stop();
+    const { acknowledged } = load;
     equal(status.signal, "SIGKILL");
 
     server = await spawnServer(env);

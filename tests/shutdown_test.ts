@@ -1,6 +1,7 @@
 import { deepStrictEqual as equal, ok } from "node:assert/strict";
 import postgres from "postgres";
 import { createTestDatabase } from "./support/postgres.ts";
+import { startHeartbeatLoad } from "./support/load.ts";
 import { spawnServer } from "./support/process.ts";
 import { client } from "./support/server.ts";
 
@@ -18,34 +19,12 @@ Deno.test("spawned server: SIGTERM under load drains the queue, stores every 201
   try {
     const server = await spawnServer(env);
     const app = await client({ url: server.url, adminToken: "admin" }).createApp();
-    const acknowledged: number[] = [];
-    const refused: number[] = [];
-    let next = 0;
-    let stopped = false;
-    const worker = async () => {
-      while (!stopped) {
-        const id = next++;
-        try {
-          const res = await fetch(`${server.url}/api/v1/heartbeat`, {
-            method: "POST",
-            headers: { authorization: `Bearer ${app.token}`, "content-type": "application/json" },
-            body: JSON.stringify({ event: "load", user_id: id }),
-          });
-          await res.body?.cancel();
-          if (res.status === 201) acknowledged.push(id);
-          else refused.push(res.status);
-        } catch {
-          // the server no longer takes connections: not acknowledged
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      }
-    };
-    const workers = Array.from({ length: 48 }, worker);
-    while (acknowledged.length < 1_500) await new Promise((r) => setTimeout(r, 10));
-    const atSignal = acknowledged.length;
+    const load = startHeartbeatLoad(server.url, app.token, 48);
+    await load.until(1_500);
+    const atSignal = load.acknowledged.length;
     const status = await server.kill("SIGTERM");
-    stopped = true;
-    await Promise.all(workers);
+    await load.stop();
+    const { acknowledged, refused } = load;
 
     equal(status.code, 0, server.output());
     ok(server.output().includes('"msg":"shutting down","signal":"SIGTERM"'));
