@@ -1,6 +1,7 @@
 import { deepStrictEqual as equal, ok } from "node:assert/strict";
 import { Browser, operatorEnv } from "./support/dashboard.ts";
 import { monitorClient } from "./support/monitors.ts";
+import { startReceiver } from "./support/receiver.ts";
 import { databaseChoices, startTestServer } from "./support/server.ts";
 
 const SCRIPT_NAME = `<script>window.pwned = 1</script> nightly`;
@@ -258,6 +259,102 @@ for (const database of databaseChoices) {
         });
         equal(bad.status, 422);
         ok((await bad.text()).includes("Give the monitor a name"));
+      });
+
+      await t.step(
+        "beacons: create one, its token shown once, rotate with confirmation",
+        async () => {
+          const settings = `/settings/apps/${app.id}`;
+          const res = await browser.submit(settings, {
+            intent: "create-beacon",
+            name: "<b>signup</b>",
+            limit_count: "",
+            limit_window_s: "",
+          });
+          equal(res.status, 201);
+          const html = await res.text();
+          const url = html.match(/id="beacon-url"[^>]*value="([^"]+)"/)?.[1];
+          ok(url?.startsWith(`${server.url}/api/v1/beet/beet_`), url);
+          ok(html.includes("Beacon “&lt;b>signup&lt;/b>” created"));
+          ok(!html.includes("<b>signup</b>"));
+          const hit = await fetch(url!, { method: "POST", body: "{}" });
+          await hit.body?.cancel();
+          ok(hit.status < 300, `beacon hit: ${hit.status}`);
+
+          const page = await browser.page(settings);
+          equal(page.status, 200);
+          ok(!page.html.includes('id="beacon-url"'), "the token is not shown again");
+          const beaconId = page.html.match(/data-beacon="(bcn_[^"]+)"/)![1];
+          const rotatePath = `${settings}/beacons/${beaconId}/rotate`;
+          const wrong = await browser.submit(rotatePath, { confirm: "signup" });
+          equal(wrong.status, 422);
+          ok((await wrong.text()).includes("Type the beacon's name exactly"));
+          const rotated = await browser.submit(rotatePath, { confirm: "<b>signup</b>" });
+          equal(rotated.status, 200);
+          const next = (await rotated.text()).match(/id="beacon-url"[^>]*value="([^"]+)"/)?.[1];
+          ok(next && next !== url, "a new URL");
+          const twice = await browser.submit(settings, {
+            intent: "create-beacon",
+            name: "<b>signup</b>",
+          });
+          equal(twice.status, 409);
+          await twice.body?.cancel();
+        },
+      );
+
+      await t.step("alert channels: add a webhook and send it a test alert", async () => {
+        const receiver = startReceiver();
+        try {
+          const settings = `/settings/apps/${app.id}`;
+          const bad = await browser.submit(settings, {
+            intent: "create-channel",
+            kind: "webhook",
+            url: "javascript:alert(1)",
+          });
+          equal(bad.status, 422);
+          ok((await bad.text()).includes("Give an http:// or https:// URL"));
+          const res = await browser.submit(settings, {
+            intent: "create-channel",
+            kind: "webhook",
+            url: `${receiver.url}/hook`,
+          });
+          equal(res.status, 201);
+          const html = await res.text();
+          ok(/id="channel-secret"[^>]*value="whsec_/.test(html), "the secret is shown once");
+          const channelId = (await browser.page(settings)).html.match(/data-channel="([^"]+)"/)![1];
+          const tested = await browser.submit(settings, {
+            intent: "test-channel",
+            channel: channelId,
+          });
+          equal(tested.status, 200);
+          ok((await tested.text()).includes("Test alert sent to webhook"));
+          const [got] = await receiver.waitFor(1);
+          equal(got.json.type, "monitor.up");
+          equal((got.json.monitor as { name: string }).name, "Test alert");
+          ok(got.headers.get("x-hartslag-signature-256")?.startsWith("sha256="));
+          // A test records no delivery.
+          equal((await api.deliveries(ids.down)).length, 0);
+
+          const failing = await browser.submit(settings, {
+            intent: "create-channel",
+            kind: "slack",
+            url: "http://127.0.0.1:9/nothing-listens",
+          });
+          equal(failing.status, 201);
+          await failing.body?.cancel();
+          const slackId = [
+            ...(await browser.page(settings)).html.matchAll(/data-channel="([^"]+)"/g),
+          ]
+            .map((m) => m[1]).find((id) => id !== channelId)!;
+          const failed = await browser.submit(settings, {
+            intent: "test-channel",
+            channel: slackId,
+          });
+          equal(failed.status, 200);
+          ok((await failed.text()).includes("The test alert to slack"));
+        } finally {
+          await receiver.close();
+        }
       });
 
       await t.step("a monitor is only shown under its own app", async () => {
