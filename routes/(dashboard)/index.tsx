@@ -69,7 +69,9 @@ export default function Overview({ data }: PageProps<Data>) {
       <div class="page-head">
         <div>
           <h1>Overview</h1>
-          <p class="muted">Every app and what it sent today, in the app's own timezone.</p>
+          <p class="muted">
+            Every monitor (open incidents first), then every app and what it sent today.
+          </p>
         </div>
       </div>
       <MonitorsOverview monitors={data.monitors} />

@@ -82,6 +82,15 @@ Deno.test({
           path: await screenshotPath("09-overview-monitors"),
           fullPage: true,
         });
+        const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+        await phone.addCookies(await context.cookies());
+        const small = await phone.newPage();
+        const smallProblems = watchProblems(small);
+        await small.goto(`${server.url}/apps/${app.id}/monitors`);
+        await small.getByText("Live: statuses refresh every few seconds").waitFor();
+        await small.screenshot({ path: await screenshotPath("12-monitors-phone"), fullPage: true });
+        await phone.close();
+        equal(smallProblems, []);
       });
 
       await t.step("the monitor page shows the ping body as text, and pauses", async () => {
