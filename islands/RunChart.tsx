@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type uPlot from "uplot";
 
 interface Props {
-  /** When each run finished, Unix seconds, oldest first. */
+  /** When each run finished, Unix seconds (with milliseconds), oldest first. */
   t: number[];
   /** How long each run took, seconds. */
   durations: number[];

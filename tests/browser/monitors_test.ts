@@ -104,6 +104,23 @@ Deno.test({
         await page.getByRole("button", { name: "Resume" }).waitFor();
       });
 
+      await t.step("timed runs draw a chart of their durations", async () => {
+        const { id } = await api.createMonitor(app.id, {
+          name: "backup",
+          interval_s: 3600,
+          grace_s: 600,
+        });
+        for (const wait of [30, 60, 20]) {
+          equal((await api.ping(id, "start")).status, 200);
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          equal((await api.ping(id)).status, 200);
+        }
+        await page.goto(`${server.url}/apps/${app.id}/monitors/${id}`);
+        await page.locator(".chart-box canvas").first().waitFor();
+        ok((await page.locator(".chart figcaption").textContent())!.includes("last 3 finished"));
+        await page.screenshot({ path: await screenshotPath("13-monitor-runs"), fullPage: true });
+      });
+
       await t.step("settings: a beacon's URL is revealed once with a copy button", async () => {
         await page.goto(`${server.url}/settings/apps/${app.id}`);
         await page.getByLabel("Beacon name").fill("signup");

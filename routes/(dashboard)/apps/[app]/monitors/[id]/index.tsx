@@ -273,7 +273,7 @@ export default function MonitorPage({ data, state }: PageProps<Data>) {
             <>
               {timed.length > 1 && (
                 <RunChart
-                  t={timed.map((r) => Math.floor(new Date(r.finished_at!).getTime() / 1000))}
+                  t={timed.map((r) => new Date(r.finished_at!).getTime() / 1000)}
                   durations={timed.map((r) => Number(r.duration_ms) / 1000)}
                   timezone={tz}
                   summary={`Durations of the last ${timed.length} finished runs, from ${
