@@ -3,50 +3,59 @@ import * as $0 from "./routes/(dashboard)/_middleware.ts";
 import * as $1 from "./routes/(dashboard)/apps/[app]/export.csv.ts";
 import * as $2 from "./routes/(dashboard)/apps/[app]/index.tsx";
 import * as $3 from "./routes/(dashboard)/apps/[app]/live.ts";
-import * as $4 from "./routes/(dashboard)/apps/[app]/users.tsx";
-import * as $5 from "./routes/(dashboard)/index.tsx";
-import * as $6 from "./routes/(dashboard)/logout.tsx";
-import * as $7 from "./routes/(dashboard)/settings/apps/[app]/token.tsx";
-import * as $8 from "./routes/(dashboard)/settings/index.tsx";
-import * as $9 from "./routes/_app.tsx";
-import * as $10 from "./routes/_error.tsx";
-import * as $11 from "./routes/api/openapi.json.ts";
-import * as $12 from "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts";
-import * as $13 from "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts";
-import * as $14 from "./routes/api/v1/apps/[app]/beacons/index.ts";
-import * as $15 from "./routes/api/v1/apps/[app]/channels/[channel].ts";
-import * as $16 from "./routes/api/v1/apps/[app]/channels/index.ts";
-import * as $17 from "./routes/api/v1/apps/[app]/events/[event]/series.ts";
-import * as $18 from "./routes/api/v1/apps/[app]/events/index.ts";
-import * as $19 from "./routes/api/v1/apps/[app]/export.csv.ts";
-import * as $20 from "./routes/api/v1/apps/[app]/monitors/index.ts";
-import * as $21 from "./routes/api/v1/apps/[app]/runs.ts";
-import * as $22 from "./routes/api/v1/apps/[app]/token.ts";
-import * as $23 from "./routes/api/v1/apps/_middleware.ts";
-import * as $24 from "./routes/api/v1/apps/index.ts";
-import * as $25 from "./routes/api/v1/beet/[token].ts";
-import * as $26 from "./routes/api/v1/hb/[id]/[action].ts";
-import * as $27 from "./routes/api/v1/hb/[id]/index.ts";
-import * as $28 from "./routes/api/v1/heartbeat.ts";
-import * as $29 from "./routes/api/v1/monitors/[id]/deliveries.ts";
-import * as $30 from "./routes/api/v1/monitors/[id]/flips.ts";
-import * as $31 from "./routes/api/v1/monitors/[id]/incidents.ts";
-import * as $32 from "./routes/api/v1/monitors/[id]/index.ts";
-import * as $33 from "./routes/api/v1/monitors/[id]/pause.ts";
-import * as $34 from "./routes/api/v1/monitors/[id]/pings.ts";
-import * as $35 from "./routes/api/v1/monitors/[id]/resume.ts";
-import * as $36 from "./routes/api/v1/monitors/_middleware.ts";
-import * as $37 from "./routes/docs/index.tsx";
-import * as $38 from "./routes/docs/integration-guide.md.ts";
-import * as $39 from "./routes/healthz.ts";
-import * as $40 from "./routes/heartbeat.ts";
-import * as $41 from "./routes/heartbeats/index.ts";
-import * as $42 from "./routes/heartbeats/json.ts";
-import * as $43 from "./routes/login.tsx";
-import * as $44 from "./routes/metrics.ts";
-import * as $45 from "./islands/CopyButton.tsx";
-import * as $46 from "./islands/EventChart.tsx";
-import * as $47 from "./islands/LiveCounters.tsx";
+import * as $4 from "./routes/(dashboard)/apps/[app]/monitors.json.ts";
+import * as $5 from "./routes/(dashboard)/apps/[app]/monitors/[id]/index.tsx";
+import * as $6 from "./routes/(dashboard)/apps/[app]/monitors/[id]/pause.ts";
+import * as $7 from "./routes/(dashboard)/apps/[app]/monitors/[id]/resume.ts";
+import * as $8 from "./routes/(dashboard)/apps/[app]/monitors/index.tsx";
+import * as $9 from "./routes/(dashboard)/apps/[app]/users.tsx";
+import * as $10 from "./routes/(dashboard)/index.tsx";
+import * as $11 from "./routes/(dashboard)/logout.tsx";
+import * as $12 from "./routes/(dashboard)/settings/apps/[app]/beacons/[beacon]/rotate.tsx";
+import * as $13 from "./routes/(dashboard)/settings/apps/[app]/index.tsx";
+import * as $14 from "./routes/(dashboard)/settings/apps/[app]/token.tsx";
+import * as $15 from "./routes/(dashboard)/settings/index.tsx";
+import * as $16 from "./routes/_app.tsx";
+import * as $17 from "./routes/_error.tsx";
+import * as $18 from "./routes/api/openapi.json.ts";
+import * as $19 from "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts";
+import * as $20 from "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts";
+import * as $21 from "./routes/api/v1/apps/[app]/beacons/index.ts";
+import * as $22 from "./routes/api/v1/apps/[app]/channels/[channel].ts";
+import * as $23 from "./routes/api/v1/apps/[app]/channels/index.ts";
+import * as $24 from "./routes/api/v1/apps/[app]/events/[event]/series.ts";
+import * as $25 from "./routes/api/v1/apps/[app]/events/index.ts";
+import * as $26 from "./routes/api/v1/apps/[app]/export.csv.ts";
+import * as $27 from "./routes/api/v1/apps/[app]/monitors/index.ts";
+import * as $28 from "./routes/api/v1/apps/[app]/runs.ts";
+import * as $29 from "./routes/api/v1/apps/[app]/token.ts";
+import * as $30 from "./routes/api/v1/apps/_middleware.ts";
+import * as $31 from "./routes/api/v1/apps/index.ts";
+import * as $32 from "./routes/api/v1/beet/[token].ts";
+import * as $33 from "./routes/api/v1/hb/[id]/[action].ts";
+import * as $34 from "./routes/api/v1/hb/[id]/index.ts";
+import * as $35 from "./routes/api/v1/heartbeat.ts";
+import * as $36 from "./routes/api/v1/monitors/[id]/deliveries.ts";
+import * as $37 from "./routes/api/v1/monitors/[id]/flips.ts";
+import * as $38 from "./routes/api/v1/monitors/[id]/incidents.ts";
+import * as $39 from "./routes/api/v1/monitors/[id]/index.ts";
+import * as $40 from "./routes/api/v1/monitors/[id]/pause.ts";
+import * as $41 from "./routes/api/v1/monitors/[id]/pings.ts";
+import * as $42 from "./routes/api/v1/monitors/[id]/resume.ts";
+import * as $43 from "./routes/api/v1/monitors/_middleware.ts";
+import * as $44 from "./routes/docs/index.tsx";
+import * as $45 from "./routes/docs/integration-guide.md.ts";
+import * as $46 from "./routes/healthz.ts";
+import * as $47 from "./routes/heartbeat.ts";
+import * as $48 from "./routes/heartbeats/index.ts";
+import * as $49 from "./routes/heartbeats/json.ts";
+import * as $50 from "./routes/login.tsx";
+import * as $51 from "./routes/metrics.ts";
+import * as $52 from "./islands/CopyButton.tsx";
+import * as $53 from "./islands/EventChart.tsx";
+import * as $54 from "./islands/LiveCounters.tsx";
+import * as $55 from "./islands/MonitorBoard.tsx";
+import * as $56 from "./islands/RunChart.tsx";
 import type { Manifest } from "./lib/web/route.ts";
 
 export const manifest: Manifest = {
@@ -55,51 +64,60 @@ export const manifest: Manifest = {
     "./routes/(dashboard)/apps/[app]/export.csv.ts": $1,
     "./routes/(dashboard)/apps/[app]/index.tsx": $2,
     "./routes/(dashboard)/apps/[app]/live.ts": $3,
-    "./routes/(dashboard)/apps/[app]/users.tsx": $4,
-    "./routes/(dashboard)/index.tsx": $5,
-    "./routes/(dashboard)/logout.tsx": $6,
-    "./routes/(dashboard)/settings/apps/[app]/token.tsx": $7,
-    "./routes/(dashboard)/settings/index.tsx": $8,
-    "./routes/_app.tsx": $9,
-    "./routes/_error.tsx": $10,
-    "./routes/api/openapi.json.ts": $11,
-    "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts": $12,
-    "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts": $13,
-    "./routes/api/v1/apps/[app]/beacons/index.ts": $14,
-    "./routes/api/v1/apps/[app]/channels/[channel].ts": $15,
-    "./routes/api/v1/apps/[app]/channels/index.ts": $16,
-    "./routes/api/v1/apps/[app]/events/[event]/series.ts": $17,
-    "./routes/api/v1/apps/[app]/events/index.ts": $18,
-    "./routes/api/v1/apps/[app]/export.csv.ts": $19,
-    "./routes/api/v1/apps/[app]/monitors/index.ts": $20,
-    "./routes/api/v1/apps/[app]/runs.ts": $21,
-    "./routes/api/v1/apps/[app]/token.ts": $22,
-    "./routes/api/v1/apps/_middleware.ts": $23,
-    "./routes/api/v1/apps/index.ts": $24,
-    "./routes/api/v1/beet/[token].ts": $25,
-    "./routes/api/v1/hb/[id]/[action].ts": $26,
-    "./routes/api/v1/hb/[id]/index.ts": $27,
-    "./routes/api/v1/heartbeat.ts": $28,
-    "./routes/api/v1/monitors/[id]/deliveries.ts": $29,
-    "./routes/api/v1/monitors/[id]/flips.ts": $30,
-    "./routes/api/v1/monitors/[id]/incidents.ts": $31,
-    "./routes/api/v1/monitors/[id]/index.ts": $32,
-    "./routes/api/v1/monitors/[id]/pause.ts": $33,
-    "./routes/api/v1/monitors/[id]/pings.ts": $34,
-    "./routes/api/v1/monitors/[id]/resume.ts": $35,
-    "./routes/api/v1/monitors/_middleware.ts": $36,
-    "./routes/docs/index.tsx": $37,
-    "./routes/docs/integration-guide.md.ts": $38,
-    "./routes/healthz.ts": $39,
-    "./routes/heartbeat.ts": $40,
-    "./routes/heartbeats/index.ts": $41,
-    "./routes/heartbeats/json.ts": $42,
-    "./routes/login.tsx": $43,
-    "./routes/metrics.ts": $44,
+    "./routes/(dashboard)/apps/[app]/monitors.json.ts": $4,
+    "./routes/(dashboard)/apps/[app]/monitors/[id]/index.tsx": $5,
+    "./routes/(dashboard)/apps/[app]/monitors/[id]/pause.ts": $6,
+    "./routes/(dashboard)/apps/[app]/monitors/[id]/resume.ts": $7,
+    "./routes/(dashboard)/apps/[app]/monitors/index.tsx": $8,
+    "./routes/(dashboard)/apps/[app]/users.tsx": $9,
+    "./routes/(dashboard)/index.tsx": $10,
+    "./routes/(dashboard)/logout.tsx": $11,
+    "./routes/(dashboard)/settings/apps/[app]/beacons/[beacon]/rotate.tsx": $12,
+    "./routes/(dashboard)/settings/apps/[app]/index.tsx": $13,
+    "./routes/(dashboard)/settings/apps/[app]/token.tsx": $14,
+    "./routes/(dashboard)/settings/index.tsx": $15,
+    "./routes/_app.tsx": $16,
+    "./routes/_error.tsx": $17,
+    "./routes/api/openapi.json.ts": $18,
+    "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts": $19,
+    "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts": $20,
+    "./routes/api/v1/apps/[app]/beacons/index.ts": $21,
+    "./routes/api/v1/apps/[app]/channels/[channel].ts": $22,
+    "./routes/api/v1/apps/[app]/channels/index.ts": $23,
+    "./routes/api/v1/apps/[app]/events/[event]/series.ts": $24,
+    "./routes/api/v1/apps/[app]/events/index.ts": $25,
+    "./routes/api/v1/apps/[app]/export.csv.ts": $26,
+    "./routes/api/v1/apps/[app]/monitors/index.ts": $27,
+    "./routes/api/v1/apps/[app]/runs.ts": $28,
+    "./routes/api/v1/apps/[app]/token.ts": $29,
+    "./routes/api/v1/apps/_middleware.ts": $30,
+    "./routes/api/v1/apps/index.ts": $31,
+    "./routes/api/v1/beet/[token].ts": $32,
+    "./routes/api/v1/hb/[id]/[action].ts": $33,
+    "./routes/api/v1/hb/[id]/index.ts": $34,
+    "./routes/api/v1/heartbeat.ts": $35,
+    "./routes/api/v1/monitors/[id]/deliveries.ts": $36,
+    "./routes/api/v1/monitors/[id]/flips.ts": $37,
+    "./routes/api/v1/monitors/[id]/incidents.ts": $38,
+    "./routes/api/v1/monitors/[id]/index.ts": $39,
+    "./routes/api/v1/monitors/[id]/pause.ts": $40,
+    "./routes/api/v1/monitors/[id]/pings.ts": $41,
+    "./routes/api/v1/monitors/[id]/resume.ts": $42,
+    "./routes/api/v1/monitors/_middleware.ts": $43,
+    "./routes/docs/index.tsx": $44,
+    "./routes/docs/integration-guide.md.ts": $45,
+    "./routes/healthz.ts": $46,
+    "./routes/heartbeat.ts": $47,
+    "./routes/heartbeats/index.ts": $48,
+    "./routes/heartbeats/json.ts": $49,
+    "./routes/login.tsx": $50,
+    "./routes/metrics.ts": $51,
   },
   islands: {
-    "./islands/CopyButton.tsx": $45,
-    "./islands/EventChart.tsx": $46,
-    "./islands/LiveCounters.tsx": $47,
+    "./islands/CopyButton.tsx": $52,
+    "./islands/EventChart.tsx": $53,
+    "./islands/LiveCounters.tsx": $54,
+    "./islands/MonitorBoard.tsx": $55,
+    "./islands/RunChart.tsx": $56,
   },
 };

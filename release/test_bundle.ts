@@ -27,6 +27,8 @@ export const BUNDLE_TESTS = [
   "tests/monitor_alerts_test.ts",
   "tests/checkins_test.ts",
   "tests/browser/dashboard_test.ts",
+  "tests/dashboard_monitors_test.ts",
+  "tests/browser/monitors_test.ts",
 ];
 const built = await bundle();
 const dir = await Deno.makeTempDir({ prefix: "hartslag-bundle-" });

@@ -1,6 +1,9 @@
-import { formatInteger } from "../../lib/domain/format.ts";
+import { StatusBadge } from "../../components/StatusBadge.tsx";
+import { formatDateTime, formatInteger } from "../../lib/domain/format.ts";
 import { type App, listApps } from "../../lib/store/apps.ts";
 import { type EventSummary, summariseEvents } from "../../lib/store/events.ts";
+import { listMonitors } from "../../lib/store/monitors.ts";
+import { type BoardRow, boardRow, sortBoard } from "../../lib/web/monitor_board.ts";
 import type { Handlers, PageProps } from "../../lib/web/route.ts";
 
 interface AppOverview {
@@ -11,8 +14,14 @@ interface AppOverview {
   eventCount: number;
 }
 
+interface MonitorOverview extends BoardRow {
+  app: App;
+}
+
 interface Data {
   apps: AppOverview[];
+  /** Every monitor of every app, open incidents (down) first. */
+  monitors: MonitorOverview[];
 }
 
 const SHOWN_EVENTS = 5;
@@ -42,7 +51,15 @@ export const handler: Handlers = {
         overviewOf(app, await summariseEvents(db, app.id, app.timezone, now))
       ),
     );
-    return ctx.render({ apps: overviews } satisfies Data, { title: "Overview" });
+    const monitors = (await Promise.all(
+      apps.map(async (app) =>
+        (await listMonitors(db, app.id)).map((m) => ({ ...boardRow(m, now), app }))
+      ),
+    )).flat();
+    return ctx.render(
+      { apps: overviews, monitors: sortBoard(monitors) } satisfies Data,
+      { title: "Overview" },
+    );
   },
 };
 
@@ -52,10 +69,12 @@ export default function Overview({ data }: PageProps<Data>) {
       <div class="page-head">
         <div>
           <h1>Overview</h1>
-          <p class="muted">Every app and what it sent today, in the app's own timezone.</p>
+          <p class="muted">
+            Every monitor (open incidents first), then every app and what it sent today.
+          </p>
         </div>
       </div>
-      {/* Monitors (status board, open incidents first) are added here when they land. */}
+      <MonitorsOverview monitors={data.monitors} />
       <section aria-labelledby="apps-heading">
         <h2 id="apps-heading">Apps</h2>
         {data.apps.length === 0
@@ -101,5 +120,76 @@ export default function Overview({ data }: PageProps<Data>) {
           )}
       </section>
     </>
+  );
+}
+
+function MonitorsOverview({ monitors }: { monitors: MonitorOverview[] }) {
+  const down = monitors.filter((m) => m.status === "down").length;
+  const late = monitors.filter((m) => m.status === "late").length;
+  return (
+    <section aria-labelledby="monitors-heading">
+      <h2 id="monitors-heading">Monitors</h2>
+      {monitors.length === 0
+        ? (
+          <p class="muted">
+            No monitors yet. Open an app's monitors to add a job that pings on a schedule.
+          </p>
+        )
+        : (
+          <>
+            <p class={down > 0 ? "notice error" : late > 0 ? "notice warning" : "muted"}>
+              {down > 0
+                ? `${down} open incident${down === 1 ? "" : "s"}: listed first.`
+                : late > 0
+                ? `No open incidents; ${late} late.`
+                : "No open incidents."} {monitors.length} monitor{monitors.length === 1 ? "" : "s"}
+              {" "}
+              in all.
+            </p>
+            <div class="table-scroll" tabIndex={0} role="region" aria-label="Monitor statuses">
+              <table class="list monitors">
+                <thead>
+                  <tr>
+                    <th scope="col">Monitor</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">App</th>
+                    <th scope="col">Last ping</th>
+                    <th scope="col">Next due</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {monitors.map((m) => (
+                    <tr key={m.id} data-monitor={m.id}>
+                      <th scope="row">
+                        <a
+                          href={`/apps/${encodeURIComponent(m.app.id)}/monitors/${
+                            encodeURIComponent(m.id)
+                          }`}
+                        >
+                          {m.name}
+                        </a>
+                      </th>
+                      <td data-label="Status">
+                        <StatusBadge status={m.status} />
+                      </td>
+                      <td data-label="App">
+                        <a href={`/apps/${encodeURIComponent(m.app.id)}/monitors`}>{m.app.name}</a>
+                      </td>
+                      <td data-label="Last ping">
+                        {m.lastPingAt
+                          ? formatDateTime(new Date(m.lastPingAt), m.app.timezone)
+                          : "—"}
+                      </td>
+                      <td data-label="Next due">
+                        {m.dueAt ? formatDateTime(new Date(m.dueAt), m.app.timezone) : "—"}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+    </section>
   );
 }

@@ -44,6 +44,44 @@ export const dashboardPaths: Paths = {
       },
     },
   },
+  "/apps/{app}/monitors.json": {
+    get: {
+      summary: "The app's monitors with their statuses now, for the monitors board's island",
+      description:
+        'Returns `{"monitors": [{"id", "name", "kind", "status", "schedule", "graceS", "lastPingAt", "lastPingFailed", "dueAt"}]}`, down first, then late, then the rest.',
+      security: session,
+      parameters: [pathParam("app", "App id")],
+      responses: {
+        "200": response("The board's rows"),
+        "404": response("No such app"),
+        ...signedOut,
+      },
+    },
+  },
+  "/apps/{app}/monitors/{id}/pause": {
+    post: {
+      summary: "Pauses a monitor (the monitor page's form; needs the session's CSRF token)",
+      security: session,
+      parameters: [pathParam("app", "App id"), pathParam("id", "Monitor id")],
+      responses: {
+        "303": response("Back to the monitor page (or to /login when not signed in)"),
+        "403": response("Missing or wrong CSRF token"),
+        "404": response("No such monitor in this app"),
+      },
+    },
+  },
+  "/apps/{app}/monitors/{id}/resume": {
+    post: {
+      summary: "Resumes a paused monitor (the monitor page's form; needs the CSRF token)",
+      security: session,
+      parameters: [pathParam("app", "App id"), pathParam("id", "Monitor id")],
+      responses: {
+        "303": response("Back to the monitor page (or to /login when not signed in)"),
+        "403": response("Missing or wrong CSRF token"),
+        "404": response("No such monitor in this app"),
+      },
+    },
+  },
   "/docs/integration-guide.md": {
     get: {
       summary: "The integration guide as Markdown, with this instance's base URL filled in",

@@ -58,7 +58,7 @@ export default function Settings({ data, state }: PageProps<Data>) {
       <div class="page-head">
         <div>
           <h1>Settings</h1>
-          <p class="muted">Apps and their API tokens.</p>
+          <p class="muted">Apps, their API tokens, beacons and alert channels.</p>
         </div>
       </div>
 
@@ -102,6 +102,10 @@ export default function Settings({ data, state }: PageProps<Data>) {
                       <td>{app.timezone}</td>
                       <td>{formatDateTime(app.createdAt, app.timezone)}</td>
                       <td>
+                        <a href={`/settings/apps/${encodeURIComponent(app.id)}`}>
+                          Beacons and alerts<span class="visually-hidden">of {app.name}</span>
+                        </a>{" "}
+                        ·{" "}
                         <a href={`/settings/apps/${encodeURIComponent(app.id)}/token`}>
                           Rotate token<span class="visually-hidden">of {app.name}</span>
                         </a>
@@ -113,8 +117,6 @@ export default function Settings({ data, state }: PageProps<Data>) {
             </div>
           )}
       </section>
-
-      {/* Beacons and alert channels are added here when they land. */}
 
       <section aria-labelledby="new-app-heading" class="panel" id="new-app">
         <h2 id="new-app-heading">Create an app</h2>

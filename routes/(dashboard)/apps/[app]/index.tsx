@@ -73,6 +73,10 @@ export default function AppPage({ data }: PageProps<Data>) {
         </div>
         <div class="actions">
           <a class="button" href={`${base}/export.csv`} download>Export all (CSV)</a>
+          <a class="button" href={`${base}/monitors`}>Monitors</a>
+          <a class="button quiet" href={`/settings/apps/${encodeURIComponent(app.id)}`}>
+            Beacons and alerts
+          </a>
           <a class="button quiet" href={`/settings/apps/${encodeURIComponent(app.id)}/token`}>
             Token
           </a>
