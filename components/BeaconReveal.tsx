@@ -1,4 +1,4 @@
-import CopyButton from "../islands/CopyButton.tsx";
+import { CopyableValue } from "./CopyableValue.tsx";
 
 interface Props {
   heading: string;
@@ -18,23 +18,8 @@ export function BeaconReveal({ heading, beaconName, token, url }: Props) {
         The URL of beacon <strong>{beaconName}</strong> carries its token. It is shown{" "}
         <strong>only now</strong>: Hartslag keeps only a fingerprint of it.
       </p>
-      <div class="token-row">
-        <label class="visually-hidden" for="beacon-url">Beacon URL</label>
-        <input id="beacon-url" class="token" type="text" readOnly value={url} spellcheck={false} />
-        <CopyButton value={url} target="beacon-url" label="Copy URL" />
-      </div>
-      <div class="token-row">
-        <label class="visually-hidden" for="token-value">Beacon token</label>
-        <input
-          id="token-value"
-          class="token"
-          type="text"
-          readOnly
-          value={token}
-          spellcheck={false}
-        />
-        <CopyButton value={token} target="token-value" label="Copy token" />
-      </div>
+      <CopyableValue id="beacon-url" label="Beacon URL" value={url} copyLabel="Copy URL" />
+      <CopyableValue id="token-value" label="Beacon token" value={token} copyLabel="Copy token" />
       <details>
         <summary>Use it in a page</summary>
         <pre><code>{img}</code></pre>

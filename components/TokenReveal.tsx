@@ -1,4 +1,4 @@
-import CopyButton from "../islands/CopyButton.tsx";
+import { CopyableValue } from "./CopyableValue.tsx";
 
 interface Props {
   heading: string;
@@ -21,18 +21,7 @@ export function TokenReveal({ heading, token, appId, appName, baseUrl }: Props) 
         This is the token of <strong>{appName}</strong>. It is shown <strong>only now</strong>:{" "}
         Hartslag keeps only a fingerprint of it. Copy it into your app's secrets.
       </p>
-      <div class="token-row">
-        <label class="visually-hidden" for="token-value">API token</label>
-        <input
-          id="token-value"
-          class="token"
-          type="text"
-          readOnly
-          value={token}
-          spellcheck={false}
-        />
-        <CopyButton value={token} target="token-value" label="Copy token" />
-      </div>
+      <CopyableValue id="token-value" label="API token" value={token} copyLabel="Copy token" />
       <details>
         <summary>Try it: send a first event</summary>
         <pre><code>{curl}</code></pre>

@@ -1,4 +1,4 @@
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 /** Debian's Chromium, installed by .ci/install-browser; playwright-core never downloads one. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -29,4 +29,14 @@ export const SCREENSHOTS = new URL("../screenshots/", import.meta.url);
 export async function screenshotPath(name: string): Promise<string> {
   await Deno.mkdir(SCREENSHOTS, { recursive: true });
   return new URL(`${name}.png`, SCREENSHOTS).pathname;
+}
+
+/** Collects every console error and page error the page reports; a test asserts it stays empty. */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  return problems;
 }

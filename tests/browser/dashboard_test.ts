@@ -2,17 +2,7 @@ import { deepStrictEqual as equal, ok } from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { OPERATOR, operatorEnv } from "../support/dashboard.ts";
 import { client, startTestServer } from "../support/server.ts";
-import { launchChromium, screenshotPath } from "./chromium.ts";
-
-/** Fails the test on any console error, page error or CSP violation the page reports. */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  return problems;
-}
+import { launchChromium, screenshotPath, watchProblems } from "./chromium.ts";
 
 Deno.test({
   name: "dashboard in Chromium: sign in, create an app, live counts, CSV, escaping",

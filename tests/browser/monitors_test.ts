@@ -3,16 +3,7 @@ import type { Page } from "playwright-core";
 import { OPERATOR, operatorEnv } from "../support/dashboard.ts";
 import { monitorClient } from "../support/monitors.ts";
 import { startTestServer } from "../support/server.ts";
-import { launchChromium, screenshotPath } from "./chromium.ts";
-
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  return problems;
-}
+import { launchChromium, screenshotPath, watchProblems } from "./chromium.ts";
 
 Deno.test({
   name: "monitors in Chromium: create one, ping it, watch it turn late then down",
