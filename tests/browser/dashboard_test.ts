@@ -1,5 +1,4 @@
 import { deepStrictEqual as equal, ok } from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { OPERATOR, operatorEnv } from "../support/dashboard.ts";
 import { client, startTestServer } from "../support/server.ts";
 import { launchChromium, screenshotPath, watchProblems } from "./chromium.ts";

@@ -1,5 +1,4 @@
 import { deepStrictEqual as equal, ok } from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { OPERATOR, operatorEnv } from "../support/dashboard.ts";
 import { monitorClient } from "../support/monitors.ts";
 import { startTestServer } from "../support/server.ts";
