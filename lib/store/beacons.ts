@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { newSecret, secretDigest } from "../domain/ids.ts";
 import type { Schema } from "./schema.ts";
 
 export interface BeaconLimit {
@@ -116,4 +117,19 @@ export async function deleteBeacon(
   const result = await db.deleteFrom("beacons")
     .where("app_id", "=", appId).where("id", "=", beaconId).executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/**
+ * Gives the beacon a new token and returns it; undefined when the app has no such beacon.
+ * The caller evicts the old token from the BeaconTokens cache.
+ */
+export async function rotateBeaconToken(
+  db: Kysely<Schema>,
+  appId: string,
+  beaconId: string,
+): Promise<string | undefined> {
+  const token = newSecret("beet");
+  return await replaceBeaconTokenDigest(db, appId, beaconId, secretDigest(token))
+    ? token
+    : undefined;
 }

@@ -1,4 +1,4 @@
-import { CsrfField } from "../../../../../components/CsrfField.tsx";
+import { ConfirmByName } from "../../../../../components/ConfirmByName.tsx";
 import { TokenReveal } from "../../../../../components/TokenReveal.tsx";
 import { rotateAppToken } from "../../../../../lib/store/app_admin.ts";
 import type { App } from "../../../../../lib/store/apps.ts";
@@ -69,26 +69,13 @@ export default function RotateToken({ data, state }: PageProps<Data>) {
           Every client that sends events for this app with it will get 401 until it has the new one.
         </p>
       </div>
-      {error && <p class="notice error" role="alert">{error}</p>}
-      <form method="post" class="stack">
-        <CsrfField state={state} />
-        <label class="field">
-          <span>
-            Type <strong>{app.name}</strong> to confirm
-          </span>
-          <input
-            type="text"
-            name="confirm"
-            required
-            autocomplete="off"
-            aria-invalid={error ? "true" : undefined}
-          />
-        </label>
-        <div class="button-row">
-          <button type="submit" class="button danger">Rotate token</button>
-          <a class="button quiet" href={back}>Cancel</a>
-        </div>
-      </form>
+      <ConfirmByName
+        state={state}
+        name={app.name}
+        error={error}
+        submitLabel="Rotate token"
+        cancelHref={back}
+      />
     </section>
   );
 }

@@ -1,11 +1,10 @@
 import { BeaconReveal } from "../../../../../../../components/BeaconReveal.tsx";
-import { CsrfField } from "../../../../../../../components/CsrfField.tsx";
-import { newSecret, secretDigest } from "../../../../../../../lib/domain/ids.ts";
+import { ConfirmByName } from "../../../../../../../components/ConfirmByName.tsx";
 import type { App } from "../../../../../../../lib/store/apps.ts";
 import {
   type Beacon,
   findBeacon,
-  replaceBeaconTokenDigest,
+  rotateBeaconToken,
 } from "../../../../../../../lib/store/beacons.ts";
 import { appFromParams } from "../../../../../../../lib/web/admin.ts";
 import { beetUrl } from "../../../../../../../lib/web/beacon_view.ts";
@@ -43,14 +42,8 @@ export const handler: Handlers = {
         { status: 422, title: `Rotate · ${beacon.name}` },
       );
     }
-    const token = newSecret("beet");
-    const replaced = await replaceBeaconTokenDigest(
-      ctx.services.db,
-      app.id,
-      beacon.id,
-      await secretDigest(token),
-    );
-    if (!replaced) throw new HttpError(404, { error: "not_found", message: "The beacon is gone." });
+    const token = await rotateBeaconToken(ctx.services.db, app.id, beacon.id);
+    if (!token) throw new HttpError(404, { error: "not_found", message: "The beacon is gone." });
     ctx.services.beaconTokens.forget(beacon.id);
     return ctx.render(
       { app, beacon, rotated: { token, url: beetUrl(ctx, token) } } satisfies Data,
@@ -92,26 +85,13 @@ export default function RotateBeacon({ data, state }: PageProps<Data>) {
           Pages that still use it are answered as unknown until they have the new one.
         </p>
       </div>
-      {error && <p class="notice error" role="alert">{error}</p>}
-      <form method="post" class="stack">
-        <CsrfField state={state} />
-        <label class="field">
-          <span>
-            Type <strong>{beacon.name}</strong> to confirm
-          </span>
-          <input
-            type="text"
-            name="confirm"
-            required
-            autocomplete="off"
-            aria-invalid={error ? "true" : undefined}
-          />
-        </label>
-        <div class="button-row">
-          <button type="submit" class="button danger">Rotate token</button>
-          <a class="button quiet" href={back}>Cancel</a>
-        </div>
-      </form>
+      <ConfirmByName
+        state={state}
+        name={beacon.name}
+        error={error}
+        submitLabel="Rotate token"
+        cancelHref={back}
+      />
     </section>
   );
 }
