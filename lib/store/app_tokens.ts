@@ -8,15 +8,19 @@ interface Entry {
   expiresAt: number;
 }
 
+/** Issued tokens are 42 characters; anything far longer is unknown without a lookup. */
+const MAX_TOKEN_LENGTH = 128;
+
 /**
- * Token → app, cached by the token's digest. Unknown tokens are cached briefly too, so a
- * flood of bad tokens does not become a flood of queries. `forget` drops an app's entry at
- * once when its token is rotated; the TTL bounds how long another instance may still
- * accept an old token.
+ * Token → app, cached by the presented token itself: hashing every request's token costs
+ * more than the rest of its authentication, so the digest is computed only for the database
+ * lookup. Unknown tokens are cached briefly too, so a flood of bad tokens does not become a
+ * flood of queries. `forget` drops an app's entry at once when its token is rotated; the
+ * TTL bounds how long another instance may still accept an old token.
  */
 export class AppTokens {
-  #byDigest = new Map<string, Entry>();
-  #digestByApp = new Map<string, string>();
+  #byToken = new Map<string, Entry>();
+  #tokenByApp = new Map<string, string>();
 
   constructor(
     private readonly db: Kysely<Schema>,
@@ -27,24 +31,27 @@ export class AppTokens {
 
   /** The token's app; synchronous while the answer is cached, so the hot path need not wait. */
   authenticate(token: string): App | undefined | Promise<App | undefined> {
-    const digest = secretDigest(token);
-    const cached = this.#byDigest.get(digest);
+    if (token.length > MAX_TOKEN_LENGTH) return undefined;
+    const cached = this.#byToken.get(token);
     if (cached && cached.expiresAt > this.now()) return cached.app;
-    return this.#load(digest);
+    return this.#load(token);
   }
 
-  async #load(digest: string): Promise<App | undefined> {
-    const app = await findAppByTokenDigest(this.db, digest);
-    if (this.#byDigest.size >= this.maxEntries) this.#byDigest.clear();
-    this.#byDigest.set(digest, { app, expiresAt: this.now() + this.ttlMs });
-    if (app) this.#digestByApp.set(app.id, digest);
+  async #load(token: string): Promise<App | undefined> {
+    const app = await findAppByTokenDigest(this.db, secretDigest(token));
+    if (this.#byToken.size >= this.maxEntries) {
+      this.#byToken.clear();
+      this.#tokenByApp.clear();
+    }
+    this.#byToken.set(token, { app, expiresAt: this.now() + this.ttlMs });
+    if (app) this.#tokenByApp.set(app.id, token);
     return app;
   }
 
   forget(appId: string): void {
-    const digest = this.#digestByApp.get(appId);
-    if (digest !== undefined) this.#byDigest.delete(digest);
-    this.#digestByApp.delete(appId);
+    const token = this.#tokenByApp.get(appId);
+    if (token !== undefined) this.#byToken.delete(token);
+    this.#tokenByApp.delete(appId);
   }
 }
 

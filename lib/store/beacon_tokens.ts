@@ -26,15 +26,16 @@ export interface BeaconTokensOptions {
 }
 
 /**
- * Beacon token → beacon, cached by the token's digest as AppTokens does for apps. Rotation
+ * Beacon token → beacon, cached by the token itself as AppTokens does for apps (the digest
+ * is computed only for the database lookup). Rotation
  * and deletion go through this process and `forget` the beacon at once, so known tokens
  * can be trusted for a minute: a page with thousands of beacons then costs a few lookups a
  * second, not one per beacon every few seconds. Unknown tokens are remembered briefly, and
  * concurrent first requests for a token share one lookup.
  */
 export class BeaconTokens {
-  #byDigest = new Map<string, Entry>();
-  #digestByBeacon = new Map<string, string>();
+  #byToken = new Map<string, Entry>();
+  #tokenByBeacon = new Map<string, string>();
   #pending = new Map<string, Promise<ActiveBeacon | undefined>>();
   /** Bumped by forget(): a lookup that raced a rotation is not cached. */
   #generation = 0;
@@ -56,20 +57,19 @@ export class BeaconTokens {
 
   /** The token's beacon; synchronous while the answer is cached, so the hot path need not wait. */
   authenticate(token: string): ActiveBeacon | undefined | Promise<ActiveBeacon | undefined> {
-    const digest = secretDigest(token);
-    const cached = this.#byDigest.get(digest);
+    const cached = this.#byToken.get(token);
     if (cached && cached.expiresAt > this.#now()) return cached.active;
-    let pending = this.#pending.get(digest);
+    let pending = this.#pending.get(token);
     if (!pending) {
-      pending = this.#lookUp(digest, cached?.active).finally(() => this.#pending.delete(digest));
-      this.#pending.set(digest, pending);
+      pending = this.#lookUp(token, cached?.active).finally(() => this.#pending.delete(token));
+      this.#pending.set(token, pending);
     }
     return pending;
   }
 
-  async #lookUp(digest: string, previous: ActiveBeacon | undefined) {
+  async #lookUp(token: string, previous: ActiveBeacon | undefined) {
     const generation = this.#generation;
-    const beacon = await findBeaconByTokenDigest(this.db, digest);
+    const beacon = await findBeaconByTokenDigest(this.db, secretDigest(token));
     let active: ActiveBeacon | undefined;
     if (beacon) {
       const policy = beacon.limit
@@ -81,22 +81,22 @@ export class BeaconTokens {
       };
     }
     if (generation !== this.#generation) return active;
-    if (this.#byDigest.size >= this.#maxEntries) {
-      this.#byDigest.clear();
-      this.#digestByBeacon.clear();
+    if (this.#byToken.size >= this.#maxEntries) {
+      this.#byToken.clear();
+      this.#tokenByBeacon.clear();
     }
     const ttl = active ? this.#knownTtlMs * (0.8 + 0.4 * Math.random()) : this.#unknownTtlMs;
-    this.#byDigest.set(digest, { active, expiresAt: this.#now() + ttl });
-    if (beacon) this.#digestByBeacon.set(beacon.id, digest);
+    this.#byToken.set(token, { active, expiresAt: this.#now() + ttl });
+    if (beacon) this.#tokenByBeacon.set(beacon.id, token);
     return active;
   }
 
   /** Drops a beacon's cached token at once (rotated or deleted). */
   forget(beaconId: string): void {
     this.#generation++;
-    const digest = this.#digestByBeacon.get(beaconId);
-    if (digest !== undefined) this.#byDigest.delete(digest);
-    this.#digestByBeacon.delete(beaconId);
+    const token = this.#tokenByBeacon.get(beaconId);
+    if (token !== undefined) this.#byToken.delete(token);
+    this.#tokenByBeacon.delete(beaconId);
   }
 }
 

@@ -3,7 +3,7 @@ import type { Logger } from "../log.ts";
 import type { RouteCounts } from "../metrics/http.ts";
 import type { Services } from "../services.ts";
 import { WriteUnavailable } from "../store/group_writer.ts";
-import { errorResponse, HttpError, json } from "./http_error.ts";
+import { carriesRequestId, errorResponse, HttpError, json } from "./http_error.ts";
 import { embeddedFiles } from "../embedded.ts";
 import { mountAssets, readStaticFiles, type StaticFile, staticFilesFrom } from "./assets.ts";
 import { type ClientAssets, clientAssets, embeddedClientAssets } from "./client_build.ts";
@@ -202,7 +202,7 @@ export function createApp(services: Services, manifest: Manifest): Hono {
     const ctx = context(c) as RequestContext;
     const started = sample > 0 ? performance.now() : 0;
     await next();
-    c.res.headers.set("x-request-id", ctx.requestId);
+    if (!carriesRequestId(c.res)) c.res.headers.set("x-request-id", ctx.requestId);
     (ctx.route ?? http.route(methodLabel(c.req.method), unroutedLabel(c))).count(c.res.status);
     if (sample > 0 && (sample >= 1 || Math.random() < sample)) accessLog(ctx, c, started);
   });
@@ -251,7 +251,7 @@ export function createApp(services: Services, manifest: Manifest): Hono {
     const ctx = new RequestContext(req, services, requestIdFrom(req), {});
     ctx.remoteAddr = remote?.hostname;
     const finish = (res: Response) => {
-      res.headers.set("x-request-id", ctx.requestId);
+      if (!carriesRequestId(res)) res.headers.set("x-request-id", ctx.requestId);
       route.counts.count(res.status);
       return res;
     };

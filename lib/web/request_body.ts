@@ -48,9 +48,13 @@ export async function readBodyCapped(req: Request, limit: number): Promise<Uint8
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const integerLiteral = /^-?\d+$/;
+/** Every integer beyond 2^53 has at least 16 digits. */
+const longDigitRun = /\d{16}/;
 
 /** JSON.parse that keeps integers beyond 2^53 exact, as bigint. */
 function parseJsonExact(text: string): unknown {
+  // The reviver costs more than the parse: only a body with a long digit run needs it.
+  if (!longDigitRun.test(text)) return JSON.parse(text);
   return JSON.parse(
     text,
     (_key, value, context?: { source?: string }) =>
@@ -78,13 +82,39 @@ export async function readRequestFields(req: Request, limit: number): Promise<un
   }
   const type = req.headers.get("content-type")?.toLowerCase() ?? "";
   // `curl -d '{…}'` labels JSON as a form: a body that opens like JSON is read as JSON.
-  const looksLikeJson = /^\s*[[{]/.test(text);
-  if (type.startsWith("application/x-www-form-urlencoded") && !looksLikeJson) {
+  if (type.startsWith("application/x-www-form-urlencoded") && !/^\s*[[{]/.test(text)) {
     return Object.fromEntries(new URLSearchParams(text));
   }
+  let parsed: unknown;
   try {
-    return parseJsonExact(text);
+    parsed = parseJsonExact(text);
   } catch {
     throw malformed("The request body is not valid JSON.");
   }
+  // Deeper input would overflow the stack of whatever walks it next; PHP's json_decode
+  // refuses it too. A body this short cannot nest that deep.
+  if (text.length > 2 * MAX_DEPTH && nestsDeeperThan(text, MAX_DEPTH)) {
+    throw malformed(`The request body nests deeper than ${MAX_DEPTH} levels.`);
+  }
+  return parsed;
+}
+
+/** PHP's json_decode default depth. */
+const MAX_DEPTH = 512;
+
+/** Whether valid JSON text opens more than `max` arrays or objects inside each other. */
+function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
