@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type CompiledQuery, type Kysely, sql } from "kysely";
 import type { Database } from "./database.ts";
 import type { Schema } from "./schema.ts";
 
@@ -44,6 +44,31 @@ export async function insertEvents(database: Database, events: readonly NewEvent
     if (keyed) row.push(e.idempotencyKey ?? null);
     return row;
   }));
+  const statement = insertStatements(database)[keyed ? "keyed" : "plain"];
+  await database.run({ ...statement, parameters: [rows] });
+}
+
+const compiledInserts = new WeakMap<Database, Record<"plain" | "keyed", CompiledQuery>>();
+
+/** The batch statements, compiled once per database: each batch only brings its rows. */
+function insertStatements(database: Database): Record<"plain" | "keyed", CompiledQuery> {
+  let compiled = compiledInserts.get(database);
+  if (!compiled) {
+    compiled = {
+      plain: insertStatement(false).compile(database.db),
+      keyed: insertStatement(true).compile(database.db),
+    };
+    if (compiled.plain.parameters.length !== 1 || compiled.keyed.parameters.length !== 1) {
+      throw new Error("the batch statements must take the rows as their only parameter");
+    }
+    compiledInserts.set(database, compiled);
+  }
+  return compiled;
+}
+
+function insertStatement(keyed: boolean) {
+  // jsonb: each row is parsed once, where json would re-read it for every field.
+  const rows = sql`jsonb_array_elements(cast(${"[]"}::text as jsonb))`;
   const columns = sql`r->>0 as app_id, r->>1 as event, (r->>2)::bigint as weight,
         (r->>3)::bigint as user_id, (r->>4)::timestamptz as created_at,
         (r->>5)::double precision as value`;
@@ -51,7 +76,7 @@ export async function insertEvents(database: Database, events: readonly NewEvent
     ? sql`
     input_all as (
       select ${columns}, r->>6 as key, n
-      from json_array_elements(cast(${rows}::text as json)) with ordinality as t(r, n)
+      from ${rows} with ordinality as t(r, n)
     ),
     claimed as (
       insert into idempotency_keys (app_id, key)
@@ -74,9 +99,9 @@ export async function insertEvents(database: Database, events: readonly NewEvent
     : sql`
     input as (
       select ${columns}
-      from json_array_elements(cast(${rows}::text as json)) as r
+      from ${rows} as r
     )`;
-  await database.run(sql`
+  return sql`
     with ${input},
     stored as (
       insert into events (app_id, event, weight, user_id, created_at, value)
@@ -84,7 +109,7 @@ export async function insertEvents(database: Database, events: readonly NewEvent
     ),
     minutes as (
       insert into event_minutes as r (app_id, event, bucket, count, weight)
-      select app_id, event, date_bin('1 minute', created_at, ${EPOCH}::timestamptz),
+      select app_id, event, date_bin('1 minute', created_at, ${sql.lit(EPOCH)}::timestamptz),
         count(*), sum(weight)
       from input group by 1, 2, 3 order by 1, 2, 3
       on conflict (app_id, event, bucket)
@@ -92,7 +117,7 @@ export async function insertEvents(database: Database, events: readonly NewEvent
     ),
     quarters as (
       insert into event_quarters as r (app_id, event, bucket, count, weight)
-      select app_id, event, date_bin('15 minutes', created_at, ${EPOCH}::timestamptz),
+      select app_id, event, date_bin('15 minutes', created_at, ${sql.lit(EPOCH)}::timestamptz),
         count(*), sum(weight)
       from input group by 1, 2, 3 order by 1, 2, 3
       on conflict (app_id, event, bucket)
@@ -106,7 +131,7 @@ export async function insertEvents(database: Database, events: readonly NewEvent
       weight = r.weight + excluded.weight,
       first_at = least(r.first_at, excluded.first_at),
       last_at = greatest(r.last_at, excluded.last_at)
-  `.compile(database.db));
+  `;
 }
 
 /** Forgets idempotency keys claimed before `before` (they are kept for at least 24 hours). */

@@ -123,11 +123,12 @@ export class GroupWriter<T> {
         waiters: this.#queue.splice(0, this.options.maxBatch),
       };
       this.#batches.add(batch);
-      this.#run(batch.waiters).finally(() => {
-        this.#batches.delete(batch);
+      const release = () => {
+        if (!this.#batches.delete(batch)) return;
         if (this.#queue.length > 0) this.#pump();
         else if (this.#batches.size === 0) this.#becameIdle();
-      });
+      };
+      this.#run(batch.waiters, release).finally(release);
     }
   }
 
@@ -154,7 +155,8 @@ export class GroupWriter<T> {
     if (dropped > 0 && this.#queue.length === 0 && this.#batches.size === 0) this.#becameIdle();
   }
 
-  async #run(batch: Waiter<T>[]): Promise<void> {
+  /** Commits a batch; `release` frees its slot (starting the next batch) before the waiters hear. */
+  async #run(batch: Waiter<T>[], release: () => void): Promise<void> {
     const items = batch.map((w) => w.item);
     const started = performance.now();
     for (let attempt = 1;; attempt++) {
@@ -167,6 +169,7 @@ export class GroupWriter<T> {
         this.options.onError?.(error, items.length);
         this.options.onBatch?.(items.length, (performance.now() - started) / 1000, false);
         const unavailable = new WriteUnavailable("The database is unavailable.", 5);
+        release();
         for (const waiter of batch) settle(waiter, unavailable);
         return;
       }
@@ -174,6 +177,9 @@ export class GroupWriter<T> {
     this.stats.batches++;
     this.stats.items += items.length;
     this.options.onBatch?.(items.length, (performance.now() - started) / 1000, true);
+    // The next batch leaves before this one's responses are built: the database works
+    // while they go out.
+    release();
     this.options.afterCommit?.(items);
     for (const waiter of batch) settle(waiter);
   }
