@@ -13,7 +13,8 @@ const MUTATIONS_PER_ATOMIC = 500;
  * time, so KV's per-operation cost never reaches the ingestion path.
  */
 export class LiveCounters {
-  #pending = new Map<string, { appId: string; event: string; count: bigint }>();
+  /** app → event → increments not yet in KV (numbers: a flush's worth never nears 2^53). */
+  #pending = new Map<string, Map<string, number>>();
   #flushing: Promise<void> | undefined;
 
   constructor(
@@ -22,11 +23,10 @@ export class LiveCounters {
     private readonly flushIntervalMs = 100,
   ) {}
 
-  add(appId: string, event: string, count = 1n): void {
-    const key = JSON.stringify([appId, event]);
-    const entry = this.#pending.get(key);
-    if (entry) entry.count += count;
-    else this.#pending.set(key, { appId, event, count });
+  add(appId: string, event: string, count = 1): void {
+    let events = this.#pending.get(appId);
+    if (!events) this.#pending.set(appId, events = new Map());
+    events.set(event, (events.get(event) ?? 0) + count);
     this.#flushing ??= this.#flushLoop();
   }
 
@@ -49,19 +49,17 @@ export class LiveCounters {
       while (this.#pending.size > 0) {
         // Let increments gather: a few KV commits a second are plenty for live pages.
         await new Promise((resolve) => setTimeout(resolve, this.flushIntervalMs));
-        const entries = [...this.#pending.values()];
+        const pending = [...this.#pending];
         this.#pending.clear();
-        const perApp = new Map<string, bigint>();
-        for (const { appId, count } of entries) {
-          perApp.set(appId, (perApp.get(appId) ?? 0n) + count);
+        const mutations: [Deno.KvKey, bigint][] = [];
+        for (const [appId, events] of pending) {
+          let total = 0;
+          for (const [event, count] of events) {
+            mutations.push([liveKeys.event(appId, event), BigInt(count)]);
+            total += count;
+          }
+          mutations.push([liveKeys.appTotal(appId), BigInt(total)]);
         }
-        const mutations: [Deno.KvKey, bigint][] = [
-          ...entries.map((e): [Deno.KvKey, bigint] => [liveKeys.event(e.appId, e.event), e.count]),
-          ...[...perApp].map(([appId, count]): [Deno.KvKey, bigint] => [
-            liveKeys.appTotal(appId),
-            count,
-          ]),
-        ];
         for (let i = 0; i < mutations.length; i += MUTATIONS_PER_ATOMIC) {
           const atomic = this.kv.atomic();
           for (const [key, count] of mutations.slice(i, i + MUTATIONS_PER_ATOMIC)) {
