@@ -3,7 +3,7 @@ import type { Logger } from "../log.ts";
 import type { RouteCounts } from "../metrics/http.ts";
 import type { Services } from "../services.ts";
 import { WriteUnavailable } from "../store/group_writer.ts";
-import { carriesRequestId, errorResponse, HttpError, json } from "./http_error.ts";
+import { errorResponse, HttpError, json } from "./http_error.ts";
 import { embeddedFiles } from "../embedded.ts";
 import { mountAssets, readStaticFiles, type StaticFile, staticFilesFrom } from "./assets.ts";
 import { type ClientAssets, clientAssets, embeddedClientAssets } from "./client_build.ts";
@@ -39,6 +39,8 @@ class RequestContext implements RouteContext {
   render: RouteContext["render"] = noPage;
   /** The response counts of the route that handled the request, once one did. */
   route: RouteCounts | undefined;
+  /** The response built by json() below, which needs no X-Request-Id added. */
+  stamped: Response | undefined;
 
   constructor(
     readonly req: Request,
@@ -55,6 +57,15 @@ class RequestContext implements RouteContext {
 
   get log(): Logger {
     return this.#log ??= this.services.log.child({ requestId: this.requestId });
+  }
+
+  json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+    return this.stamped = json(body, status, { ...headers, "x-request-id": this.requestId });
+  }
+
+  /** Adds X-Request-Id to a response that was not built with it. */
+  stamp(res: Response): void {
+    if (res !== this.stamped) res.headers.set("x-request-id", this.requestId);
   }
 }
 
@@ -202,7 +213,7 @@ export function createApp(services: Services, manifest: Manifest): Hono {
     const ctx = context(c) as RequestContext;
     const started = sample > 0 ? performance.now() : 0;
     await next();
-    if (!carriesRequestId(c.res)) c.res.headers.set("x-request-id", ctx.requestId);
+    ctx.stamp(c.res);
     (ctx.route ?? http.route(methodLabel(c.req.method), unroutedLabel(c))).count(c.res.status);
     if (sample > 0 && (sample >= 1 || Math.random() < sample)) accessLog(ctx, c, started);
   });
@@ -251,7 +262,7 @@ export function createApp(services: Services, manifest: Manifest): Hono {
     const ctx = new RequestContext(req, services, requestIdFrom(req), {});
     ctx.remoteAddr = remote?.hostname;
     const finish = (res: Response) => {
-      if (!carriesRequestId(res)) res.headers.set("x-request-id", ctx.requestId);
+      ctx.stamp(res);
       route.counts.count(res.status);
       return res;
     };

@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import type { Services } from "../services.ts";
 import { silentLogger } from "../log.ts";
 import { mountRoutes, type PageSupport, routePattern } from "./fs_routes.ts";
-import { HttpError } from "./http_error.ts";
+import { HttpError, json } from "./http_error.ts";
 import type { AppProps, Manifest, PageProps, RouteContext } from "./route.ts";
 import { renderPage } from "./render.tsx";
 
@@ -43,6 +43,7 @@ function testApp(manifest: Manifest) {
     render: () => {
       throw new Error("not a page");
     },
+    json: (body, status, headers) => json(body, status, { ...headers, "x-request-id": "req-1" }),
   });
   const renderer = {
     app: Layout,

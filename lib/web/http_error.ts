@@ -32,28 +32,6 @@ export function json(
   });
 }
 
-const carryingRequestId = new WeakSet<Response>();
-
-/**
- * json() with the request's X-Request-Id among its headers from the start, for hot paths:
- * adding the header to a built response costs more than building the response.
- */
-export function jsonWithRequestId(
-  requestId: string,
-  body: unknown,
-  status: number,
-  headers: Record<string, string> = {},
-): Response {
-  const res = json(body, status, { ...headers, "x-request-id": requestId });
-  carryingRequestId.add(res);
-  return res;
-}
-
-/** Whether the response already carries its request id (see jsonWithRequestId). */
-export function carriesRequestId(res: Response): boolean {
-  return carryingRequestId.has(res);
-}
-
 export function errorResponse(error: HttpError): Response {
   return json(error.body, error.status, error.headers);
 }

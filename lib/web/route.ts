@@ -17,6 +17,11 @@ export interface RouteContext {
   /** The client's address as the socket saw it (no proxy headers), when known. */
   readonly remoteAddr?: string;
   /**
+   * A JSON response that carries this request's X-Request-Id from the start, for hot paths:
+   * adding the header to a built response costs more than building the response.
+   */
+  json(body: unknown, status?: number, headers?: Record<string, string>): Response;
+  /**
    * Renders this route's page component inside routes/_app.tsx with `data` as its `data`
    * prop. Only page routes (a module with a default export) can render; elsewhere it throws.
    */

@@ -3,14 +3,15 @@ import { laravelValidationBody } from "../../../lib/domain/laravel_errors.ts";
 import { validateHeartbeat } from "../../../lib/domain/heartbeat_input.ts";
 import { rateLimitHeaders } from "../../../lib/domain/sliding_window.ts";
 import { bearerToken } from "../../../lib/store/app_tokens.ts";
-import { json, jsonWithRequestId } from "../../../lib/web/http_error.ts";
+import { json } from "../../../lib/web/http_error.ts";
 import { readRequestFields } from "../../../lib/web/request_body.ts";
 import type { Handlers } from "../../../lib/web/route.ts";
 
 const BODY_LIMIT = 64 * 1024;
 
 export const handler: Handlers = {
-  async POST({ req, services, requestId }) {
+  async POST(ctx) {
+    const { req, services } = ctx;
     // Start reading at once: the runtime's fast body path is lost once the handler awaits.
     const fields = readRequestFields(req, BODY_LIMIT);
     fields.catch(() => {});
@@ -47,6 +48,6 @@ export const handler: Handlers = {
       createdAt: createdAt ?? services.now(),
       idempotencyKey: idempotency.key,
     });
-    return jsonWithRequestId(requestId, [], 201, limitHeaders);
+    return ctx.json([], 201, limitHeaders);
   },
 };
