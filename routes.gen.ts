@@ -32,30 +32,31 @@ import * as $29 from "./routes/api/v1/apps/[app]/token.ts";
 import * as $30 from "./routes/api/v1/apps/_middleware.ts";
 import * as $31 from "./routes/api/v1/apps/index.ts";
 import * as $32 from "./routes/api/v1/beet/[token].ts";
-import * as $33 from "./routes/api/v1/hb/[id]/[action].ts";
-import * as $34 from "./routes/api/v1/hb/[id]/index.ts";
-import * as $35 from "./routes/api/v1/heartbeat.ts";
-import * as $36 from "./routes/api/v1/monitors/[id]/deliveries.ts";
-import * as $37 from "./routes/api/v1/monitors/[id]/flips.ts";
-import * as $38 from "./routes/api/v1/monitors/[id]/incidents.ts";
-import * as $39 from "./routes/api/v1/monitors/[id]/index.ts";
-import * as $40 from "./routes/api/v1/monitors/[id]/pause.ts";
-import * as $41 from "./routes/api/v1/monitors/[id]/pings.ts";
-import * as $42 from "./routes/api/v1/monitors/[id]/resume.ts";
-import * as $43 from "./routes/api/v1/monitors/_middleware.ts";
-import * as $44 from "./routes/docs/index.tsx";
-import * as $45 from "./routes/docs/integration-guide.md.ts";
-import * as $46 from "./routes/healthz.ts";
-import * as $47 from "./routes/heartbeat.ts";
-import * as $48 from "./routes/heartbeats/index.ts";
-import * as $49 from "./routes/heartbeats/json.ts";
-import * as $50 from "./routes/login.tsx";
-import * as $51 from "./routes/metrics.ts";
-import * as $52 from "./islands/CopyButton.tsx";
-import * as $53 from "./islands/EventChart.tsx";
-import * as $54 from "./islands/LiveCounters.tsx";
-import * as $55 from "./islands/MonitorBoard.tsx";
-import * as $56 from "./islands/RunChart.tsx";
+import * as $33 from "./routes/api/v1/beet/index.ts";
+import * as $34 from "./routes/api/v1/hb/[id]/[action].ts";
+import * as $35 from "./routes/api/v1/hb/[id]/index.ts";
+import * as $36 from "./routes/api/v1/heartbeat.ts";
+import * as $37 from "./routes/api/v1/monitors/[id]/deliveries.ts";
+import * as $38 from "./routes/api/v1/monitors/[id]/flips.ts";
+import * as $39 from "./routes/api/v1/monitors/[id]/incidents.ts";
+import * as $40 from "./routes/api/v1/monitors/[id]/index.ts";
+import * as $41 from "./routes/api/v1/monitors/[id]/pause.ts";
+import * as $42 from "./routes/api/v1/monitors/[id]/pings.ts";
+import * as $43 from "./routes/api/v1/monitors/[id]/resume.ts";
+import * as $44 from "./routes/api/v1/monitors/_middleware.ts";
+import * as $45 from "./routes/docs/index.tsx";
+import * as $46 from "./routes/docs/integration-guide.md.ts";
+import * as $47 from "./routes/healthz.ts";
+import * as $48 from "./routes/heartbeat.ts";
+import * as $49 from "./routes/heartbeats/index.ts";
+import * as $50 from "./routes/heartbeats/json.ts";
+import * as $51 from "./routes/login.tsx";
+import * as $52 from "./routes/metrics.ts";
+import * as $53 from "./islands/CopyButton.tsx";
+import * as $54 from "./islands/EventChart.tsx";
+import * as $55 from "./islands/LiveCounters.tsx";
+import * as $56 from "./islands/MonitorBoard.tsx";
+import * as $57 from "./islands/RunChart.tsx";
 import type { Manifest } from "./lib/web/route.ts";
 
 export const manifest: Manifest = {
@@ -93,31 +94,32 @@ export const manifest: Manifest = {
     "./routes/api/v1/apps/_middleware.ts": $30,
     "./routes/api/v1/apps/index.ts": $31,
     "./routes/api/v1/beet/[token].ts": $32,
-    "./routes/api/v1/hb/[id]/[action].ts": $33,
-    "./routes/api/v1/hb/[id]/index.ts": $34,
-    "./routes/api/v1/heartbeat.ts": $35,
-    "./routes/api/v1/monitors/[id]/deliveries.ts": $36,
-    "./routes/api/v1/monitors/[id]/flips.ts": $37,
-    "./routes/api/v1/monitors/[id]/incidents.ts": $38,
-    "./routes/api/v1/monitors/[id]/index.ts": $39,
-    "./routes/api/v1/monitors/[id]/pause.ts": $40,
-    "./routes/api/v1/monitors/[id]/pings.ts": $41,
-    "./routes/api/v1/monitors/[id]/resume.ts": $42,
-    "./routes/api/v1/monitors/_middleware.ts": $43,
-    "./routes/docs/index.tsx": $44,
-    "./routes/docs/integration-guide.md.ts": $45,
-    "./routes/healthz.ts": $46,
-    "./routes/heartbeat.ts": $47,
-    "./routes/heartbeats/index.ts": $48,
-    "./routes/heartbeats/json.ts": $49,
-    "./routes/login.tsx": $50,
-    "./routes/metrics.ts": $51,
+    "./routes/api/v1/beet/index.ts": $33,
+    "./routes/api/v1/hb/[id]/[action].ts": $34,
+    "./routes/api/v1/hb/[id]/index.ts": $35,
+    "./routes/api/v1/heartbeat.ts": $36,
+    "./routes/api/v1/monitors/[id]/deliveries.ts": $37,
+    "./routes/api/v1/monitors/[id]/flips.ts": $38,
+    "./routes/api/v1/monitors/[id]/incidents.ts": $39,
+    "./routes/api/v1/monitors/[id]/index.ts": $40,
+    "./routes/api/v1/monitors/[id]/pause.ts": $41,
+    "./routes/api/v1/monitors/[id]/pings.ts": $42,
+    "./routes/api/v1/monitors/[id]/resume.ts": $43,
+    "./routes/api/v1/monitors/_middleware.ts": $44,
+    "./routes/docs/index.tsx": $45,
+    "./routes/docs/integration-guide.md.ts": $46,
+    "./routes/healthz.ts": $47,
+    "./routes/heartbeat.ts": $48,
+    "./routes/heartbeats/index.ts": $49,
+    "./routes/heartbeats/json.ts": $50,
+    "./routes/login.tsx": $51,
+    "./routes/metrics.ts": $52,
   },
   islands: {
-    "./islands/CopyButton.tsx": $52,
-    "./islands/EventChart.tsx": $53,
-    "./islands/LiveCounters.tsx": $54,
-    "./islands/MonitorBoard.tsx": $55,
-    "./islands/RunChart.tsx": $56,
+    "./islands/CopyButton.tsx": $53,
+    "./islands/EventChart.tsx": $54,
+    "./islands/LiveCounters.tsx": $55,
+    "./islands/MonitorBoard.tsx": $56,
+    "./islands/RunChart.tsx": $57,
   },
 };

@@ -61,6 +61,13 @@ async function beet(url: string, init: RequestInit = {}) {
   };
 }
 
+/** Status, headers (but the per-request ones) and body of an answer, to compare two. */
+async function answerOf(url: string, init: RequestInit) {
+  const res = await fetch(url, init);
+  const headers = [...res.headers].filter(([name]) => name !== "date" && name !== "x-request-id");
+  return { status: res.status, headers, body: new Uint8Array(await res.arrayBuffer()) };
+}
+
 function assertPixel(answer: { status: number; headers: Headers; body: Uint8Array }, status = 200) {
   equal(answer.status, status);
   equal(answer.headers.get("content-type"), "image/gif");
@@ -232,6 +239,52 @@ for (const database of databaseChoices) {
           const head = await fetch(beacon.url, { method: "HEAD" });
           equal(head.status, 200);
           equal(head.headers.get("content-type"), "image/gif");
+          equal(await b.stored(site.id), []);
+        },
+      );
+
+      await t.step(
+        "a beacon URL without a token answers exactly as an unknown token does",
+        async () => {
+          const site = await api.createApp();
+          await b.created(site.id, { name: "tokenless" });
+          const origin = { origin: "https://shop.example" };
+          const requests: [string, RequestInit][] = [
+            ["GET", {}],
+            ["GET", { headers: origin }],
+            ["HEAD", {}],
+            ["POST", { body: '{"value": 1}' }],
+            ["POST", {
+              body: '{"value": 1}',
+              headers: { ...origin, "content-type": "text/plain" },
+            }],
+            [
+              "OPTIONS",
+              {
+                headers: {
+                  ...origin,
+                  "access-control-request-method": "POST",
+                  "access-control-request-headers": "content-type",
+                  "access-control-request-private-network": "true",
+                },
+              },
+            ],
+            ["OPTIONS", { headers: { "access-control-request-method": "GET" } }],
+          ];
+          const unknown = `${server.url}/api/v1/beet/beet_${"0".repeat(39)}`;
+          for (const [method, init] of requests) {
+            const expected = await answerOf(unknown, { ...init, method });
+            equal(expected.status, method === "OPTIONS" ? 204 : 200);
+            for (const path of ["/api/v1/beet", "/api/v1/beet/"]) {
+              equal(
+                await answerOf(`${server.url}${path}`, { ...init, method }),
+                expected,
+                `${method} ${path} ${JSON.stringify(init.headers ?? {})}`,
+              );
+            }
+          }
+          assertPixel(await beet(`${server.url}/api/v1/beet/`));
+          assertPixel(await beet(`${server.url}/api/v1/beet?value=3`));
           equal(await b.stored(site.id), []);
         },
       );

@@ -70,6 +70,28 @@ const beetDescription =
   "hit is an event named after the beacon in its app. CORS-friendly: works from `<img>`, " +
   "`navigator.sendBeacon` and cross-origin `fetch` (preflight included).";
 
+const noTokenDescription =
+  "A beacon URL without its token (with or without the trailing slash) is answered as an " +
+  "unknown token is: the pixel with 200, the same CORS headers, nothing recorded.";
+
+/** `/api/v1/beet` and `/api/v1/beet/`: what an unknown token gets. */
+const beetWithoutToken = {
+  get: {
+    summary: "A beacon URL without a token: the pixel, nothing recorded",
+    description: noTokenDescription,
+    responses: { "200": gif("The pixel") },
+  },
+  post: {
+    summary: "A beacon URL without a token: the pixel, nothing recorded",
+    description: `${noTokenDescription} The body is not read.`,
+    responses: { "200": gif("The pixel") },
+  },
+  options: {
+    summary: "CORS preflight",
+    responses: { "204": { description: "Any origin may GET and POST" } },
+  },
+};
+
 /** Beacons (§3): management calls and the ingestion pixel. */
 export const beaconPaths: Paths = {
   "/api/v1/apps/{app}/beacons": {
@@ -175,4 +197,6 @@ export const beaconPaths: Paths = {
       responses: { "204": { description: "Any origin may GET and POST" } },
     },
   },
+  "/api/v1/beet": beetWithoutToken,
+  "/api/v1/beet/": beetWithoutToken,
 };
