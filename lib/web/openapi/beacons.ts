@@ -1,4 +1,4 @@
-import { newBeaconBody } from "../../domain/beacon_input.ts";
+import { beaconChangeBody, newBeaconBody } from "../../domain/beacon_input.ts";
 import {
   adminSecurity,
   jsonContent,
@@ -28,6 +28,11 @@ const beacon = {
     created_at: { type: "string", format: "date-time" },
   },
 };
+
+const beaconNameConflict = response("The app already has a beacon of that name", {
+  type: "object",
+  properties: { error: { const: "conflict" }, message: { type: "string" } },
+});
 
 const tokenAndUrl = {
   token: { type: "string", description: "Shown only in this answer; stored as a digest" },
@@ -119,10 +124,7 @@ export const beaconPaths: Paths = {
           properties: { ...beacon.properties, ...tokenAndUrl },
         }),
         ...managementErrors,
-        "409": response("The app already has a beacon of that name", {
-          type: "object",
-          properties: { error: { const: "conflict" }, message: { type: "string" } },
-        }),
+        "409": beaconNameConflict,
       },
     },
   },
@@ -135,6 +137,21 @@ export const beaconPaths: Paths = {
         "200": response("The beacon", beacon),
         "401": managementErrors["401"],
         "404": managementErrors["404"],
+      },
+    },
+    patch: {
+      summary: "Rename a beacon or change its limit",
+      description: "Give `name`, `limit` or both; `limit: null` puts the beacon back on the " +
+        "default limit. Both apply from the beacon's next hit, on every instance; events " +
+        "recorded before a rename keep the old name. The token stays as it is (and is not " +
+        "shown).",
+      security: adminSecurity,
+      parameters: [pathParam("app", "App id"), pathParam("beacon", "Beacon id")],
+      requestBody: { required: true, content: jsonContent(jsonSchemaOf(beaconChangeBody)) },
+      responses: {
+        "200": response("The beacon as it now is", beacon),
+        ...managementErrors,
+        "409": beaconNameConflict,
       },
     },
     delete: {
