@@ -11,51 +11,53 @@ import * as $8 from "./routes/(dashboard)/apps/[app]/monitors/index.tsx";
 import * as $9 from "./routes/(dashboard)/apps/[app]/users.tsx";
 import * as $10 from "./routes/(dashboard)/index.tsx";
 import * as $11 from "./routes/(dashboard)/logout.tsx";
-import * as $12 from "./routes/(dashboard)/settings/apps/[app]/beacons/[beacon]/rotate.tsx";
-import * as $13 from "./routes/(dashboard)/settings/apps/[app]/index.tsx";
-import * as $14 from "./routes/(dashboard)/settings/apps/[app]/token.tsx";
-import * as $15 from "./routes/(dashboard)/settings/index.tsx";
-import * as $16 from "./routes/_app.tsx";
-import * as $17 from "./routes/_error.tsx";
-import * as $18 from "./routes/api/openapi.json.ts";
-import * as $19 from "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts";
-import * as $20 from "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts";
-import * as $21 from "./routes/api/v1/apps/[app]/beacons/index.ts";
-import * as $22 from "./routes/api/v1/apps/[app]/channels/[channel].ts";
-import * as $23 from "./routes/api/v1/apps/[app]/channels/index.ts";
-import * as $24 from "./routes/api/v1/apps/[app]/events/[event]/series.ts";
-import * as $25 from "./routes/api/v1/apps/[app]/events/index.ts";
-import * as $26 from "./routes/api/v1/apps/[app]/export.csv.ts";
-import * as $27 from "./routes/api/v1/apps/[app]/monitors/index.ts";
-import * as $28 from "./routes/api/v1/apps/[app]/runs.ts";
-import * as $29 from "./routes/api/v1/apps/[app]/token.ts";
-import * as $30 from "./routes/api/v1/apps/_middleware.ts";
-import * as $31 from "./routes/api/v1/apps/index.ts";
-import * as $32 from "./routes/api/v1/beet/[token].ts";
-import * as $33 from "./routes/api/v1/hb/[id]/[action].ts";
-import * as $34 from "./routes/api/v1/hb/[id]/index.ts";
-import * as $35 from "./routes/api/v1/heartbeat.ts";
-import * as $36 from "./routes/api/v1/monitors/[id]/deliveries.ts";
-import * as $37 from "./routes/api/v1/monitors/[id]/flips.ts";
-import * as $38 from "./routes/api/v1/monitors/[id]/incidents.ts";
-import * as $39 from "./routes/api/v1/monitors/[id]/index.ts";
-import * as $40 from "./routes/api/v1/monitors/[id]/pause.ts";
-import * as $41 from "./routes/api/v1/monitors/[id]/pings.ts";
-import * as $42 from "./routes/api/v1/monitors/[id]/resume.ts";
-import * as $43 from "./routes/api/v1/monitors/_middleware.ts";
-import * as $44 from "./routes/docs/index.tsx";
-import * as $45 from "./routes/docs/integration-guide.md.ts";
-import * as $46 from "./routes/healthz.ts";
-import * as $47 from "./routes/heartbeat.ts";
-import * as $48 from "./routes/heartbeats/index.ts";
-import * as $49 from "./routes/heartbeats/json.ts";
-import * as $50 from "./routes/login.tsx";
-import * as $51 from "./routes/metrics.ts";
-import * as $52 from "./islands/CopyButton.tsx";
-import * as $53 from "./islands/EventChart.tsx";
-import * as $54 from "./islands/LiveCounters.tsx";
-import * as $55 from "./islands/MonitorBoard.tsx";
-import * as $56 from "./islands/RunChart.tsx";
+import * as $12 from "./routes/(dashboard)/settings/apps/[app]/beacons/[beacon]/limit.tsx";
+import * as $13 from "./routes/(dashboard)/settings/apps/[app]/beacons/[beacon]/rotate.tsx";
+import * as $14 from "./routes/(dashboard)/settings/apps/[app]/index.tsx";
+import * as $15 from "./routes/(dashboard)/settings/apps/[app]/token.tsx";
+import * as $16 from "./routes/(dashboard)/settings/index.tsx";
+import * as $17 from "./routes/_app.tsx";
+import * as $18 from "./routes/_error.tsx";
+import * as $19 from "./routes/api/openapi.json.ts";
+import * as $20 from "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts";
+import * as $21 from "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts";
+import * as $22 from "./routes/api/v1/apps/[app]/beacons/index.ts";
+import * as $23 from "./routes/api/v1/apps/[app]/channels/[channel].ts";
+import * as $24 from "./routes/api/v1/apps/[app]/channels/index.ts";
+import * as $25 from "./routes/api/v1/apps/[app]/events/[event]/series.ts";
+import * as $26 from "./routes/api/v1/apps/[app]/events/index.ts";
+import * as $27 from "./routes/api/v1/apps/[app]/export.csv.ts";
+import * as $28 from "./routes/api/v1/apps/[app]/monitors/index.ts";
+import * as $29 from "./routes/api/v1/apps/[app]/runs.ts";
+import * as $30 from "./routes/api/v1/apps/[app]/token.ts";
+import * as $31 from "./routes/api/v1/apps/_middleware.ts";
+import * as $32 from "./routes/api/v1/apps/index.ts";
+import * as $33 from "./routes/api/v1/beet/[token].ts";
+import * as $34 from "./routes/api/v1/beet/index.ts";
+import * as $35 from "./routes/api/v1/hb/[id]/[action].ts";
+import * as $36 from "./routes/api/v1/hb/[id]/index.ts";
+import * as $37 from "./routes/api/v1/heartbeat.ts";
+import * as $38 from "./routes/api/v1/monitors/[id]/deliveries.ts";
+import * as $39 from "./routes/api/v1/monitors/[id]/flips.ts";
+import * as $40 from "./routes/api/v1/monitors/[id]/incidents.ts";
+import * as $41 from "./routes/api/v1/monitors/[id]/index.ts";
+import * as $42 from "./routes/api/v1/monitors/[id]/pause.ts";
+import * as $43 from "./routes/api/v1/monitors/[id]/pings.ts";
+import * as $44 from "./routes/api/v1/monitors/[id]/resume.ts";
+import * as $45 from "./routes/api/v1/monitors/_middleware.ts";
+import * as $46 from "./routes/docs/index.tsx";
+import * as $47 from "./routes/docs/integration-guide.md.ts";
+import * as $48 from "./routes/healthz.ts";
+import * as $49 from "./routes/heartbeat.ts";
+import * as $50 from "./routes/heartbeats/index.ts";
+import * as $51 from "./routes/heartbeats/json.ts";
+import * as $52 from "./routes/login.tsx";
+import * as $53 from "./routes/metrics.ts";
+import * as $54 from "./islands/CopyButton.tsx";
+import * as $55 from "./islands/EventChart.tsx";
+import * as $56 from "./islands/LiveCounters.tsx";
+import * as $57 from "./islands/MonitorBoard.tsx";
+import * as $58 from "./islands/RunChart.tsx";
 import type { Manifest } from "./lib/web/route.ts";
 
 export const manifest: Manifest = {
@@ -72,52 +74,54 @@ export const manifest: Manifest = {
     "./routes/(dashboard)/apps/[app]/users.tsx": $9,
     "./routes/(dashboard)/index.tsx": $10,
     "./routes/(dashboard)/logout.tsx": $11,
-    "./routes/(dashboard)/settings/apps/[app]/beacons/[beacon]/rotate.tsx": $12,
-    "./routes/(dashboard)/settings/apps/[app]/index.tsx": $13,
-    "./routes/(dashboard)/settings/apps/[app]/token.tsx": $14,
-    "./routes/(dashboard)/settings/index.tsx": $15,
-    "./routes/_app.tsx": $16,
-    "./routes/_error.tsx": $17,
-    "./routes/api/openapi.json.ts": $18,
-    "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts": $19,
-    "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts": $20,
-    "./routes/api/v1/apps/[app]/beacons/index.ts": $21,
-    "./routes/api/v1/apps/[app]/channels/[channel].ts": $22,
-    "./routes/api/v1/apps/[app]/channels/index.ts": $23,
-    "./routes/api/v1/apps/[app]/events/[event]/series.ts": $24,
-    "./routes/api/v1/apps/[app]/events/index.ts": $25,
-    "./routes/api/v1/apps/[app]/export.csv.ts": $26,
-    "./routes/api/v1/apps/[app]/monitors/index.ts": $27,
-    "./routes/api/v1/apps/[app]/runs.ts": $28,
-    "./routes/api/v1/apps/[app]/token.ts": $29,
-    "./routes/api/v1/apps/_middleware.ts": $30,
-    "./routes/api/v1/apps/index.ts": $31,
-    "./routes/api/v1/beet/[token].ts": $32,
-    "./routes/api/v1/hb/[id]/[action].ts": $33,
-    "./routes/api/v1/hb/[id]/index.ts": $34,
-    "./routes/api/v1/heartbeat.ts": $35,
-    "./routes/api/v1/monitors/[id]/deliveries.ts": $36,
-    "./routes/api/v1/monitors/[id]/flips.ts": $37,
-    "./routes/api/v1/monitors/[id]/incidents.ts": $38,
-    "./routes/api/v1/monitors/[id]/index.ts": $39,
-    "./routes/api/v1/monitors/[id]/pause.ts": $40,
-    "./routes/api/v1/monitors/[id]/pings.ts": $41,
-    "./routes/api/v1/monitors/[id]/resume.ts": $42,
-    "./routes/api/v1/monitors/_middleware.ts": $43,
-    "./routes/docs/index.tsx": $44,
-    "./routes/docs/integration-guide.md.ts": $45,
-    "./routes/healthz.ts": $46,
-    "./routes/heartbeat.ts": $47,
-    "./routes/heartbeats/index.ts": $48,
-    "./routes/heartbeats/json.ts": $49,
-    "./routes/login.tsx": $50,
-    "./routes/metrics.ts": $51,
+    "./routes/(dashboard)/settings/apps/[app]/beacons/[beacon]/limit.tsx": $12,
+    "./routes/(dashboard)/settings/apps/[app]/beacons/[beacon]/rotate.tsx": $13,
+    "./routes/(dashboard)/settings/apps/[app]/index.tsx": $14,
+    "./routes/(dashboard)/settings/apps/[app]/token.tsx": $15,
+    "./routes/(dashboard)/settings/index.tsx": $16,
+    "./routes/_app.tsx": $17,
+    "./routes/_error.tsx": $18,
+    "./routes/api/openapi.json.ts": $19,
+    "./routes/api/v1/apps/[app]/beacons/[beacon]/index.ts": $20,
+    "./routes/api/v1/apps/[app]/beacons/[beacon]/token.ts": $21,
+    "./routes/api/v1/apps/[app]/beacons/index.ts": $22,
+    "./routes/api/v1/apps/[app]/channels/[channel].ts": $23,
+    "./routes/api/v1/apps/[app]/channels/index.ts": $24,
+    "./routes/api/v1/apps/[app]/events/[event]/series.ts": $25,
+    "./routes/api/v1/apps/[app]/events/index.ts": $26,
+    "./routes/api/v1/apps/[app]/export.csv.ts": $27,
+    "./routes/api/v1/apps/[app]/monitors/index.ts": $28,
+    "./routes/api/v1/apps/[app]/runs.ts": $29,
+    "./routes/api/v1/apps/[app]/token.ts": $30,
+    "./routes/api/v1/apps/_middleware.ts": $31,
+    "./routes/api/v1/apps/index.ts": $32,
+    "./routes/api/v1/beet/[token].ts": $33,
+    "./routes/api/v1/beet/index.ts": $34,
+    "./routes/api/v1/hb/[id]/[action].ts": $35,
+    "./routes/api/v1/hb/[id]/index.ts": $36,
+    "./routes/api/v1/heartbeat.ts": $37,
+    "./routes/api/v1/monitors/[id]/deliveries.ts": $38,
+    "./routes/api/v1/monitors/[id]/flips.ts": $39,
+    "./routes/api/v1/monitors/[id]/incidents.ts": $40,
+    "./routes/api/v1/monitors/[id]/index.ts": $41,
+    "./routes/api/v1/monitors/[id]/pause.ts": $42,
+    "./routes/api/v1/monitors/[id]/pings.ts": $43,
+    "./routes/api/v1/monitors/[id]/resume.ts": $44,
+    "./routes/api/v1/monitors/_middleware.ts": $45,
+    "./routes/docs/index.tsx": $46,
+    "./routes/docs/integration-guide.md.ts": $47,
+    "./routes/healthz.ts": $48,
+    "./routes/heartbeat.ts": $49,
+    "./routes/heartbeats/index.ts": $50,
+    "./routes/heartbeats/json.ts": $51,
+    "./routes/login.tsx": $52,
+    "./routes/metrics.ts": $53,
   },
   islands: {
-    "./islands/CopyButton.tsx": $52,
-    "./islands/EventChart.tsx": $53,
-    "./islands/LiveCounters.tsx": $54,
-    "./islands/MonitorBoard.tsx": $55,
-    "./islands/RunChart.tsx": $56,
+    "./islands/CopyButton.tsx": $54,
+    "./islands/EventChart.tsx": $55,
+    "./islands/LiveCounters.tsx": $56,
+    "./islands/MonitorBoard.tsx": $57,
+    "./islands/RunChart.tsx": $58,
   },
 };

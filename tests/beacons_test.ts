@@ -36,6 +36,19 @@ function beacons(server: TestServer) {
         body: JSON.stringify(body),
       });
     },
+    change(appId: string, beaconId: string, body: unknown) {
+      return api.admin(`/api/v1/apps/${appId}/beacons/${beaconId}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+    },
+    /** The beacon's row as stored. */
+    async row(beaconId: string) {
+      return await server.services.db.selectFrom("beacons")
+        .select(["name", "limit_count", "limit_window_s"])
+        .where("id", "=", beaconId).executeTakeFirst();
+    },
     async created(appId: string, body: unknown): Promise<CreatedBeacon> {
       const res = await this.create(appId, body);
       equal(res.status, 201, await res.clone().text());
@@ -59,6 +72,13 @@ async function beet(url: string, init: RequestInit = {}) {
     headers: res.headers,
     body: new Uint8Array(await res.arrayBuffer()),
   };
+}
+
+/** Status, headers (but the per-request ones) and body of an answer, to compare two. */
+async function answerOf(url: string, init: RequestInit) {
+  const res = await fetch(url, init);
+  const headers = [...res.headers].filter(([name]) => name !== "date" && name !== "x-request-id");
+  return { status: res.status, headers, body: new Uint8Array(await res.arrayBuffer()) };
 }
 
 function assertPixel(answer: { status: number; headers: Headers; body: Uint8Array }, status = 200) {
@@ -236,6 +256,52 @@ for (const database of databaseChoices) {
         },
       );
 
+      await t.step(
+        "a beacon URL without a token answers exactly as an unknown token does",
+        async () => {
+          const site = await api.createApp();
+          await b.created(site.id, { name: "tokenless" });
+          const origin = { origin: "https://shop.example" };
+          const requests: [string, RequestInit][] = [
+            ["GET", {}],
+            ["GET", { headers: origin }],
+            ["HEAD", {}],
+            ["POST", { body: '{"value": 1}' }],
+            ["POST", {
+              body: '{"value": 1}',
+              headers: { ...origin, "content-type": "text/plain" },
+            }],
+            [
+              "OPTIONS",
+              {
+                headers: {
+                  ...origin,
+                  "access-control-request-method": "POST",
+                  "access-control-request-headers": "content-type",
+                  "access-control-request-private-network": "true",
+                },
+              },
+            ],
+            ["OPTIONS", { headers: { "access-control-request-method": "GET" } }],
+          ];
+          const unknown = `${server.url}/api/v1/beet/beet_${"0".repeat(39)}`;
+          for (const [method, init] of requests) {
+            const expected = await answerOf(unknown, { ...init, method });
+            equal(expected.status, method === "OPTIONS" ? 204 : 200);
+            for (const path of ["/api/v1/beet", "/api/v1/beet/"]) {
+              equal(
+                await answerOf(`${server.url}${path}`, { ...init, method }),
+                expected,
+                `${method} ${path} ${JSON.stringify(init.headers ?? {})}`,
+              );
+            }
+          }
+          assertPixel(await beet(`${server.url}/api/v1/beet/`));
+          assertPixel(await beet(`${server.url}/api/v1/beet?value=3`));
+          equal(await b.stored(site.id), []);
+        },
+      );
+
       await t.step("hits show up in the aggregates and the CSV export", async () => {
         const site = await api.createApp();
         const beacon = await b.created(site.id, { name: "checkout" });
@@ -359,6 +425,149 @@ for (const database of databaseChoices) {
         const other = await b.created(site.id, { name: "other" });
         equal((await beet(other.url)).status, 200, "each beacon has its own window");
       });
+
+      await t.step(
+        "change: a new limit applies from the next hit; null is the default again",
+        async () => {
+          const site = await api.createApp();
+          const beacon = await b.created(site.id, {
+            name: "tight",
+            limit: { count: 2, window_s: 3_600 },
+          });
+          const hits = async (n: number) => {
+            const statuses = [];
+            for (let i = 0; i < n; i++) statuses.push((await beet(beacon.url)).status);
+            return statuses;
+          };
+          equal(await hits(3), [200, 200, 429]);
+
+          const res = await b.change(site.id, beacon.id, { limit: { count: 4, window_s: 3_600 } });
+          equal(res.status, 200);
+          const changed = await res.json();
+          equal(changed, {
+            id: beacon.id,
+            app_id: site.id,
+            name: "tight",
+            limit: { count: 4, window_s: 3_600, default: false },
+            created_at: changed.created_at,
+          });
+          equal(changed, await api.adminJson(`/api/v1/apps/${site.id}/beacons/${beacon.id}`));
+          equal(await b.row(beacon.id), { name: "tight", limit_count: 4, limit_window_s: 3_600 });
+          // The two hits already counted stay counted under the new limit.
+          equal(await hits(3), [200, 200, 429]);
+          const refused = await beet(beacon.url);
+          equal(refused.headers.get("ratelimit-policy"), "4;w=3600");
+
+          const reset = await b.change(site.id, beacon.id, { limit: null });
+          equal(reset.status, 200);
+          equal((await reset.json()).limit, { count: 60, window_s: 10, default: true });
+          equal(await b.row(beacon.id), {
+            name: "tight",
+            limit_count: null,
+            limit_window_s: null,
+          });
+          equal(await hits(2), [200, 200]);
+          equal((await b.stored(site.id)).length, 6);
+        },
+      );
+
+      await t.step(
+        "change: a renamed beacon's later hits are events of the new name",
+        async () => {
+          const site = await api.createApp();
+          const beacon = await b.created(site.id, { name: "old-name" });
+          assertPixel(await beet(beacon.url));
+          const res = await b.change(site.id, beacon.id, { name: "  new-name " });
+          equal(res.status, 200);
+          const renamed = await res.json();
+          equal([renamed.name, renamed.limit.default], ["new-name", true]);
+          ok(!("token" in renamed) && !("url" in renamed), "the token is not shown");
+          equal(await b.row(beacon.id), {
+            name: "new-name",
+            limit_count: null,
+            limit_window_s: null,
+          });
+          assertPixel(await beet(beacon.url), 200);
+          assertPixel(await beet(beacon.url, { method: "POST", body: '{"value": 5}' }));
+          equal((await b.stored(site.id)).map((e) => [e.event, e.value]), [
+            ["old-name", null],
+            ["new-name", null],
+            ["new-name", 5],
+          ]);
+          // The same name again, or both fields at once, is fine.
+          const both = await b.change(site.id, beacon.id, {
+            name: "new-name",
+            limit: { count: 9, window_s: 9 },
+          });
+          equal(both.status, 200);
+          equal((await both.json()).limit, { count: 9, window_s: 9, default: false });
+        },
+      );
+
+      await t.step(
+        "change: bad input 422, a taken name 409, unknown beacon or app 404, no admin 401",
+        async () => {
+          const site = await api.createApp();
+          const beacon = await b.created(site.id, {
+            name: "kept",
+            limit: { count: 7, window_s: 70 },
+          });
+          await b.created(site.id, { name: "taken" });
+          for (
+            const body of [
+              {},
+              { name: "" },
+              { name: "x".repeat(256) },
+              { limit: { count: 0, window_s: 10 } },
+              { limit: { count: 10 } },
+              { limit: "60/10" },
+              "[]",
+            ]
+          ) {
+            const res = await b.change(site.id, beacon.id, body);
+            equal(res.status, 422, JSON.stringify(body));
+            const error = await res.json();
+            equal(error.error, "validation_failed");
+            ok(error.message.length > 0);
+          }
+          const malformed = await b.change(site.id, beacon.id, '{"name":');
+          equal(malformed.status, 400);
+          await malformed.body?.cancel();
+
+          const taken = await b.change(site.id, beacon.id, { name: "taken", limit: null });
+          equal(taken.status, 409);
+          const conflict = await b.create(site.id, { name: "taken" });
+          equal(conflict.status, 409);
+          equal(await taken.json(), await conflict.json(), "the same answer as on creation");
+          equal(await b.row(beacon.id), { name: "kept", limit_count: 7, limit_window_s: 70 });
+
+          const other = await api.createApp();
+          for (
+            const [appId, beaconId] of [
+              [site.id, "bcn_nope"],
+              ["app_nope", beacon.id],
+              [other.id, beacon.id],
+            ]
+          ) {
+            const res = await b.change(appId, beaconId, { name: "x" });
+            equal(res.status, 404, `${appId}/${beaconId}`);
+            equal(await res.json(), {
+              error: "not_found",
+              message: `App ${JSON.stringify(appId)} has no beacon ${JSON.stringify(beaconId)}.`,
+            });
+          }
+          const anonymous = await fetch(
+            `${server.url}/api/v1/apps/${site.id}/beacons/${beacon.id}`,
+            {
+              method: "PATCH",
+              body: JSON.stringify({ name: "x" }),
+            },
+          );
+          equal(anonymous.status, 401);
+          equal((await anonymous.json()).error, "unauthorized");
+          equal(await b.row(beacon.id), { name: "kept", limit_count: 7, limit_window_s: 70 });
+        },
+      );
 
       await t.step("an internal error still answers the pixel", async () => {
         const site = await api.createApp();

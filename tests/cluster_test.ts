@@ -115,6 +115,51 @@ Deno.test("spawned server: two instances on one database share events and token 
       await beet(b, token);
       equal(await recorded(), before + 1);
     });
+
+    await t.step(
+      "a beacon renamed and given a new limit on one instance: the other applies both",
+      async () => {
+        const created = await apiA.admin(`/api/v1/apps/${app.id}/beacons`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name: "signup", limit: { count: 1, window_s: 3_600 } }),
+        });
+        equal(created.status, 201);
+        const beacon = await created.json();
+        const beet = async (server: ServerProcess) => {
+          const res = await fetch(`${server.url}/api/v1/beet/${beacon.token}`);
+          await res.body?.cancel();
+          return res.status;
+        };
+        // B now trusts the token, with its limit of 1, for about a minute.
+        equal(await beet(b), 200);
+        equal(await beet(b), 429);
+        const changed = await apiA.admin(`/api/v1/apps/${app.id}/beacons/${beacon.id}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name: "sign-up", limit: { count: 2, window_s: 3_600 } }),
+        });
+        equal(changed.status, 200);
+        equal((await changed.json()).name, "sign-up");
+        let status = 0;
+        const started = Date.now();
+        while (Date.now() - started < 10_000) {
+          status = await beet(b);
+          if (status === 200) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        equal(status, 200, "the new limit reached the other instance well before its cache TTL");
+        equal(await beet(b), 429, "and the hit before the change still counts");
+        const summary = await apiA.adminJson(`/api/v1/apps/${app.id}/events`);
+        const counts = Object.fromEntries(
+          summary.events.map((e: { event: string; total: { count: number } }) => [
+            e.event,
+            e.total.count,
+          ]),
+        );
+        equal([counts["signup"], counts["sign-up"]], [1, 1], "the later hit has the new name");
+      },
+    );
   } finally {
     const statuses = await Promise.all([a.kill("SIGTERM"), b.kill("SIGTERM")]);
     ok(statuses.every((s) => s.code === 0), [a.output(), b.output()].join("\n"));

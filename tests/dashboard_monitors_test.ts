@@ -302,6 +302,90 @@ for (const database of databaseChoices) {
         },
       );
 
+      await t.step(
+        "beacons: change a beacon's limit from the settings page; it applies at once",
+        async () => {
+          const settings = `/settings/apps/${app.id}`;
+          const created = await api.send("POST", `/api/v1/apps/${app.id}/beacons`, {
+            name: "<i>checkout</i>",
+            limit: { count: 1, window_s: 3_600 },
+          });
+          equal(created.status, 201);
+          const beacon = created.body as { id: string; url: string };
+          const hit = async () => {
+            const res = await fetch(beacon.url);
+            await res.body?.cancel();
+            return res.status;
+          };
+          equal([await hit(), await hit()], [200, 429]);
+          const limitPath = `${settings}/beacons/${beacon.id}/limit`;
+          ok((await browser.page(settings)).html.includes(`href="${limitPath}"`));
+
+          const form = await browser.page(limitPath);
+          equal(form.status, 200);
+          ok(form.html.includes("Limit of beacon &lt;i>checkout&lt;/i>"), "the name is escaped");
+          ok(!form.html.includes("<i>checkout</i>"));
+          ok(/name="limit_count"[^>]*value="1"/.test(form.html), "the current limit is filled in");
+          ok(/name="limit_window_s"[^>]*value="3600"/.test(form.html));
+
+          const stored = async () =>
+            (await api.adminJson(`/api/v1/apps/${app.id}/beacons/${beacon.id}`)).limit;
+          for (
+            const fields of [
+              { limit_count: "0", limit_window_s: "60" },
+              { limit_count: "5", limit_window_s: "" },
+              { limit_count: "many", limit_window_s: "60" },
+              { limit_count: "5", limit_window_s: "86401" },
+            ]
+          ) {
+            const bad = await browser.submit(limitPath, fields);
+            equal(bad.status, 422, JSON.stringify(fields));
+            const html = await bad.text();
+            ok(html.includes("A limit needs both a count"), JSON.stringify(fields));
+            ok(html.includes(`value="${fields.limit_count}"`), "what was typed stays");
+          }
+          equal(await stored(), { count: 1, window_s: 3_600, default: false });
+          const forged = await browser.submit(limitPath, {
+            limit_count: "99",
+            limit_window_s: "60",
+            _csrf: "csrf_wrong",
+          });
+          equal(forged.status, 403);
+          await forged.body?.cancel();
+
+          const saved = await browser.submit(limitPath, {
+            limit_count: " 3 ",
+            limit_window_s: "3600",
+          });
+          equal(saved.status, 303);
+          equal(saved.headers.get("location"), `${settings}?done=limit#beacons-heading`);
+          await saved.body?.cancel();
+          equal(await stored(), { count: 3, window_s: 3_600, default: false });
+          equal([await hit(), await hit(), await hit()], [200, 200, 429]);
+          const back = await browser.page(`${settings}?done=limit`);
+          ok(back.html.includes("Beacon limit saved"));
+          ok(back.html.includes("3 per 3600 s"));
+
+          const reset = await browser.submit(limitPath, { limit_count: "", limit_window_s: "" });
+          equal(reset.status, 303);
+          await reset.body?.cancel();
+          equal(await stored(), { count: 60, window_s: 10, default: true });
+          equal(await hit(), 200, "the default limit is larger than the hits counted");
+
+          const missing = await browser.fetch(`${settings}/beacons/bcn_nope/limit`, {
+            headers: { accept: "text/html" },
+          });
+          equal(missing.status, 404);
+          await missing.body?.cancel();
+          const elsewhere = await browser.fetch(
+            `/settings/apps/${other.id}/beacons/${beacon.id}/limit`,
+            { headers: { accept: "text/html" } },
+          );
+          equal(elsewhere.status, 404, "a beacon is found only under its own app");
+          await elsewhere.body?.cancel();
+        },
+      );
+
       await t.step("alert channels: add a webhook and send it a test alert", async () => {
         const receiver = startReceiver();
         try {

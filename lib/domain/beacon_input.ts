@@ -16,6 +16,14 @@ export const newBeaconBody = z.object({
   limit: beaconLimit.nullable().optional(),
 });
 
+/** A change to a beacon: a new name, a new limit (null: back to the default), or both. */
+export const beaconChangeBody = z.object({
+  name: beaconName.optional(),
+  limit: beaconLimit.nullable().optional(),
+}).refine((body) => body.name !== undefined || body.limit !== undefined, {
+  message: "give a name, a limit (null for the default), or both",
+});
+
 /** The shape of a beacon token (`beet_` and base32); anything else is unknown at once. */
 export const beaconTokenShape = /^beet_[0-9a-z]{16,64}$/;
 

@@ -1,5 +1,6 @@
 import { deepStrictEqual as equal } from "node:assert/strict";
 import {
+  beaconChangeBody,
   beaconTokenShape,
   beaconValueFromBody,
   beaconValueFromQuery,
@@ -54,6 +55,33 @@ Deno.test("new beacon bodies: a name and an optional limit", () => {
     ]
   ) {
     equal(newBeaconBody.safeParse(bad).success, false, JSON.stringify(bad));
+  }
+});
+
+Deno.test("beacon changes: a name, a limit, null for the default limit, not nothing", () => {
+  equal(beaconChangeBody.parse({ name: " renamed " }), { name: "renamed" });
+  equal(beaconChangeBody.parse({ limit: { count: 5, window_s: 60 } }), {
+    limit: { count: 5, window_s: 60 },
+  });
+  equal(beaconChangeBody.parse({ limit: null }), { limit: null });
+  for (
+    const bad of [
+      {},
+      { unknown: 1 },
+      { name: "" },
+      { name: null },
+      { name: "x".repeat(256) },
+      { name: "a\u0000b" },
+      { limit: { count: 0, window_s: 10 } },
+      { limit: { count: 5 } },
+      { limit: { count: 5, window_s: 10, extra: 1 } },
+      { limit: { count: 5, window_s: 86_401 } },
+      { limit: "60/10" },
+      null,
+      [],
+    ]
+  ) {
+    equal(beaconChangeBody.safeParse(bad).success, false, JSON.stringify(bad));
   }
 });
 

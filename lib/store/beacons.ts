@@ -1,6 +1,6 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Updateable } from "kysely";
 import { newSecret, secretDigest } from "../domain/ids.ts";
-import type { Schema } from "./schema.ts";
+import type { BeaconsTable, Schema } from "./schema.ts";
 
 export interface BeaconLimit {
   count: number;
@@ -106,6 +106,41 @@ export async function replaceBeaconTokenDigest(
   const result = await db.updateTable("beacons").set({ token_digest: digest })
     .where("app_id", "=", appId).where("id", "=", beaconId).executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** What a change to a beacon sets; an absent field stays as it is, a null limit is the default. */
+export interface BeaconChange {
+  name?: string;
+  limit?: BeaconLimit | null;
+}
+
+/**
+ * Renames the beacon or changes its limit; returns it as it now is, undefined when the app
+ * has no such beacon. Throws DuplicateBeaconName when the app has another beacon of the new
+ * name. The caller evicts the beacon from the BeaconTokens cache, which holds both.
+ */
+export async function updateBeacon(
+  db: Kysely<Schema>,
+  appId: string,
+  beaconId: string,
+  change: BeaconChange,
+): Promise<Beacon | undefined> {
+  const values: Updateable<BeaconsTable> = {};
+  if (change.name !== undefined) values.name = change.name;
+  if (change.limit !== undefined) {
+    values.limit_count = change.limit?.count ?? null;
+    values.limit_window_s = change.limit?.windowS ?? null;
+  }
+  if (Object.keys(values).length === 0) return await findBeacon(db, appId, beaconId);
+  try {
+    const row = await db.updateTable("beacons").set(values)
+      .where("app_id", "=", appId).where("id", "=", beaconId)
+      .returning(columns).executeTakeFirst();
+    return row && toBeacon(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DuplicateBeaconName(change.name);
+    throw error;
+  }
 }
 
 /** Deletes the beacon (its events stay); returns false when the app has no such beacon. */

@@ -429,32 +429,64 @@ export async function recordPing(
   });
 }
 
+/** The row of a monitor that a first check-in creates: daily, an hour's grace. */
+function firstCheckInMonitor(appId: string, name: string, now: Date, id: string) {
+  return {
+    id,
+    app_id: appId,
+    name,
+    interval_s: DEFAULT_INTERVAL_S,
+    grace_s: DEFAULT_GRACE_S,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 /**
  * Records a ping of the app's monitor with this name, creating it on first use with a daily
- * schedule and an hour's grace. The AppSignal-style check-ins call this.
+ * schedule and an hour's grace. The AppSignal-style check-ins call this. Given a
+ * transaction, the ping is part of it (a request's check-ins are stored together or not at
+ * all); given the database, it is a transaction of its own.
  */
 export async function recordPingByName(
-  db: Kysely<Schema>,
+  db: Db,
   appId: string,
   name: string,
   ping: PingInput,
   now: Date,
   newId: () => string,
 ): Promise<PingOutcome> {
-  return await db.transaction().execute(async (tx) => {
-    await tx.insertInto("monitors").values({
-      id: newId(),
-      app_id: appId,
-      name,
-      interval_s: DEFAULT_INTERVAL_S,
-      grace_s: DEFAULT_GRACE_S,
-      created_at: now,
-      updated_at: now,
-    }).onConflict((oc) => oc.columns(["app_id", "name"]).doNothing()).execute();
+  const record = async (tx: Db) => {
+    await tx.insertInto("monitors").values(firstCheckInMonitor(appId, name, now, newId()))
+      .onConflict((oc) => oc.columns(["app_id", "name"]).doNothing()).execute();
     const row = await tx.selectFrom("monitors").selectAll()
       .where("app_id", "=", appId).where("name", "=", name).forUpdate().executeTakeFirstOrThrow();
     return await applyPing(tx, toMonitor(row), ping, now);
-  });
+  };
+  return db.isTransaction ? await record(db) : await db.transaction().execute(record);
+}
+
+/**
+ * Creates the app's missing monitors of these names (as a first check-in would) and locks
+ * them all in name order, inside `tx`. A transaction that records pings of several monitors
+ * takes their locks here first: two such transactions then wait for each other in the same
+ * order instead of deadlocking.
+ */
+export async function lockMonitorsByName(
+  tx: Transaction<Schema>,
+  appId: string,
+  names: readonly string[],
+  now: Date,
+  newId: () => string,
+): Promise<void> {
+  const sorted = [...new Set(names)].sort();
+  if (sorted.length === 0) return;
+  await tx.insertInto("monitors")
+    .values(sorted.map((name) => firstCheckInMonitor(appId, name, now, newId())))
+    .onConflict((oc) => oc.columns(["app_id", "name"]).doNothing()).execute();
+  await tx.selectFrom("monitors").select("id")
+    .where("app_id", "=", appId).where("name", "in", sorted).orderBy("name").forUpdate()
+    .execute();
 }
 
 /**

@@ -29,3 +29,12 @@ export function noSuchBeacon(ctx: RouteContext) {
     `App ${JSON.stringify(ctx.params.app)} has no beacon ${JSON.stringify(ctx.params.beacon)}.`,
   );
 }
+
+/** The answer to creating or renaming a beacon to a name another beacon of the app has. */
+export function beaconNameTaken(appId: string, name: string) {
+  return apiError(
+    409,
+    "conflict",
+    `App ${appId} already has a beacon named ${JSON.stringify(name)}.`,
+  );
+}

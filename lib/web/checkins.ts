@@ -4,7 +4,8 @@ import { rateLimitHeaders } from "../domain/sliding_window.ts";
 import type { App } from "../store/apps.ts";
 import { bearerToken } from "../store/app_tokens.ts";
 import { alreadyCheckedIn } from "../store/checkins.ts";
-import { recordPingByName } from "../store/monitors.ts";
+import { WriteUnavailable } from "../store/group_writer.ts";
+import { lockMonitorsByName, type PingOutcome, recordPingByName } from "../store/monitors.ts";
 import { json } from "./http_error.ts";
 import { readBodyCapped } from "./request_body.ts";
 import type { Handler, RouteContext } from "./route.ts";
@@ -20,27 +21,58 @@ async function checkInApp(ctx: RouteContext): Promise<App | undefined> {
   return found instanceof Promise ? await found : found;
 }
 
-/** Records each check-in as a ping of the app's monitor of that name, in order. */
+/**
+ * Records each check-in as a ping of the app's monitor of that name, in order, in one
+ * transaction: a request's check-ins are stored together or not at all. When the database
+ * fails on the way, nothing of the request is kept and the client is told to retry (503).
+ */
 async function record(ctx: RouteContext, app: App, checkIns: CheckIn[]): Promise<void> {
   const { services } = ctx;
-  for (const checkIn of checkIns) {
-    if (await alreadyCheckedIn(services.db, app.id, checkIn)) continue;
-    const now = services.now();
-    const outcome = await recordPingByName(
-      services.db,
-      app.id,
-      checkIn.name,
-      {
-        kind: checkIn.kind === "start" ? "start" : "success",
-        at: checkIn.at ?? now,
-        source: "checkin",
-        method: ctx.req.method,
-        userAgent: ctx.req.headers.get("user-agent")?.slice(0, 500) ?? null,
-        runId: checkIn.runId,
-      },
-      now,
-      () => newId("mon"),
+  const userAgent = ctx.req.headers.get("user-agent")?.slice(0, 500) ?? null;
+  let outcomes: PingOutcome[];
+  try {
+    outcomes = await services.db.transaction().execute(async (trx) => {
+      if (new Set(checkIns.map((c) => c.name)).size > 1) {
+        await lockMonitorsByName(
+          trx,
+          app.id,
+          checkIns.map((c) => c.name),
+          services.now(),
+          () => newId("mon"),
+        );
+      }
+      const recorded: PingOutcome[] = [];
+      for (const checkIn of checkIns) {
+        if (await alreadyCheckedIn(trx, app.id, checkIn)) continue;
+        const now = services.now();
+        recorded.push(
+          await recordPingByName(
+            trx,
+            app.id,
+            checkIn.name,
+            {
+              kind: checkIn.kind === "start" ? "start" : "success",
+              at: checkIn.at ?? now,
+              source: "checkin",
+              method: ctx.req.method,
+              userAgent,
+              runId: checkIn.runId,
+            },
+            now,
+            () => newId("mon"),
+          ),
+        );
+      }
+      return recorded;
+    });
+  } catch (error) {
+    ctx.log.log("error", "check-ins not recorded", { error, checkIns: checkIns.length });
+    throw new WriteUnavailable(
+      "The check-ins could not be stored; none of this request was kept. Try again.",
     );
+  }
+  // Only once they are committed: the sweep must not act on pings that were rolled back.
+  for (const outcome of outcomes) {
     services.monitorLoop.wake(outcome.monitor.nextCheckAt);
     if (outcome.flip?.alert) services.monitorLoop.deliverSoon();
   }

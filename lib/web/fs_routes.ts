@@ -24,6 +24,11 @@ export function routePattern(file: string): string {
   return `/${path}`;
 }
 
+/** The paths a route answers at: its pattern, and that with a slash when it asks for it. */
+function routePaths(pattern: string, module: RouteModule): string[] {
+  return module.trailingSlash && pattern !== "/" ? [pattern, `${pattern}/`] : [pattern];
+}
+
 export type ContextFactory = (c: Context) => RouteContext;
 
 /** How page routes (modules with a default-exported component) are rendered. */
@@ -55,8 +60,10 @@ export function staticHandlers(
       continue;
     }
     const pattern = routePattern(file);
-    for (const [method, handle] of Object.entries(module.handler ?? {})) {
-      routes.set(`${method} ${pattern}`, { pattern, handle });
+    for (const path of routePaths(pattern, module)) {
+      for (const [method, handle] of Object.entries(module.handler ?? {})) {
+        routes.set(`${method} ${path}`, { pattern, handle });
+      }
     }
   }
   return routes;
@@ -122,20 +129,21 @@ export function mountRoutes(
       .sort(([a], [b]) => a.length - b.length)
       .flatMap(([, chain]) => chain);
     const allowed = METHODS.filter((m) => handlers[m] || (m === "HEAD" && handlers.GET));
+    const paths = routePaths(pattern, module);
     for (const method of METHODS) {
       const handle = handlers[method];
       if (!handle) continue;
       const run = compose(chain, handle);
       const matched = observe(method, pattern);
       if (!isPage) {
-        app.on(method, pattern, (c) => {
+        app.on(method, paths, (c) => {
           const ctx = context(c);
           matched(ctx);
           return run(ctx);
         });
         continue;
       }
-      app.on(method, pattern, async (c) => {
+      app.on(method, paths, async (c) => {
         const ctx: RouteContext = Object.assign(context(c), {
           render: (data?: unknown, options?: RenderOptions) =>
             renderPage(pages!.renderer, module, ctx, data, options),
@@ -148,11 +156,13 @@ export function mountRoutes(
         }
       });
     }
-    app.all(pattern, (c) =>
-      c.json(
-        { error: "method_not_allowed", message: `${c.req.method} is not allowed here.` },
-        405,
-        { allow: allowed.join(", ") },
-      ));
+    for (const path of paths) {
+      app.all(path, (c) =>
+        c.json(
+          { error: "method_not_allowed", message: `${c.req.method} is not allowed here.` },
+          405,
+          { allow: allowed.join(", ") },
+        ));
+    }
   }
 }

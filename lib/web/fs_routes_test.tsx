@@ -2,7 +2,7 @@ import { deepStrictEqual as equal, ok } from "node:assert/strict";
 import { type Context, Hono } from "hono";
 import type { Services } from "../services.ts";
 import { silentLogger } from "../log.ts";
-import { mountRoutes, type PageSupport, routePattern } from "./fs_routes.ts";
+import { mountRoutes, type PageSupport, routePattern, staticHandlers } from "./fs_routes.ts";
 import { HttpError, json } from "./http_error.ts";
 import type { AppProps, Manifest, PageProps, RouteContext } from "./route.ts";
 import { renderPage } from "./render.tsx";
@@ -120,4 +120,36 @@ Deno.test("group middleware wraps only its group's routes; page errors render a 
   const broken = await app.request("/broken");
   equal(broken.status, 404);
   ok((await broken.text()).includes("<p>error</p>"));
+});
+
+Deno.test("a route answers with a trailing slash only when it says so", async () => {
+  const manifest: Manifest = {
+    routes: {
+      "./routes/pixel/index.ts": {
+        trailingSlash: true,
+        handler: { GET: () => new Response("pixel"), POST: () => new Response("posted") },
+      },
+      "./routes/strict/index.ts": { handler: { GET: () => new Response("strict") } },
+    },
+  };
+  const app = testApp(manifest);
+  for (const path of ["/pixel", "/pixel/"]) {
+    equal(await (await app.request(path)).text(), "pixel", path);
+    equal(await (await app.request(path, { method: "POST" })).text(), "posted", path);
+    const refused = await app.request(path, { method: "DELETE" });
+    equal(refused.status, 405, path);
+    equal(refused.headers.get("allow"), "GET, HEAD, POST");
+  }
+  equal(await (await app.request("/strict")).text(), "strict");
+  equal((await app.request("/strict/")).status, 404);
+  equal(
+    [...staticHandlers(manifest)].map(([key, { pattern }]) => `${key} → ${pattern}`),
+    [
+      "GET /pixel → /pixel",
+      "POST /pixel → /pixel",
+      "GET /pixel/ → /pixel",
+      "POST /pixel/ → /pixel",
+      "GET /strict → /strict",
+    ],
+  );
 });

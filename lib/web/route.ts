@@ -59,6 +59,11 @@ export type Middleware = (ctx: RouteContext, next: () => Promise<Response>) => P
 /** A file under routes/: handlers for a URL, or middleware for a folder. */
 export interface RouteModule {
   handler?: Handlers;
+  /**
+   * The route also answers at its path with a trailing slash (`/api/v1/beet/` as
+   * `/api/v1/beet`). Without it that path is not found: routing is strict about slashes.
+   */
+  trailingSlash?: boolean;
   middleware?: Middleware | Middleware[];
   // deno-lint-ignore no-explicit-any
   default?: (props: any) => unknown;

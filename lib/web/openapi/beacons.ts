@@ -1,4 +1,4 @@
-import { newBeaconBody } from "../../domain/beacon_input.ts";
+import { beaconChangeBody, newBeaconBody } from "../../domain/beacon_input.ts";
 import {
   adminSecurity,
   jsonContent,
@@ -28,6 +28,11 @@ const beacon = {
     created_at: { type: "string", format: "date-time" },
   },
 };
+
+const beaconNameConflict = response("The app already has a beacon of that name", {
+  type: "object",
+  properties: { error: { const: "conflict" }, message: { type: "string" } },
+});
 
 const tokenAndUrl = {
   token: { type: "string", description: "Shown only in this answer; stored as a digest" },
@@ -70,6 +75,28 @@ const beetDescription =
   "hit is an event named after the beacon in its app. CORS-friendly: works from `<img>`, " +
   "`navigator.sendBeacon` and cross-origin `fetch` (preflight included).";
 
+const noTokenDescription =
+  "A beacon URL without its token (with or without the trailing slash) is answered as an " +
+  "unknown token is: the pixel with 200, the same CORS headers, nothing recorded.";
+
+/** `/api/v1/beet` and `/api/v1/beet/`: what an unknown token gets. */
+const beetWithoutToken = {
+  get: {
+    summary: "A beacon URL without a token: the pixel, nothing recorded",
+    description: noTokenDescription,
+    responses: { "200": gif("The pixel") },
+  },
+  post: {
+    summary: "A beacon URL without a token: the pixel, nothing recorded",
+    description: `${noTokenDescription} The body is not read.`,
+    responses: { "200": gif("The pixel") },
+  },
+  options: {
+    summary: "CORS preflight",
+    responses: { "204": { description: "Any origin may GET and POST" } },
+  },
+};
+
 /** Beacons (§3): management calls and the ingestion pixel. */
 export const beaconPaths: Paths = {
   "/api/v1/apps/{app}/beacons": {
@@ -97,10 +124,7 @@ export const beaconPaths: Paths = {
           properties: { ...beacon.properties, ...tokenAndUrl },
         }),
         ...managementErrors,
-        "409": response("The app already has a beacon of that name", {
-          type: "object",
-          properties: { error: { const: "conflict" }, message: { type: "string" } },
-        }),
+        "409": beaconNameConflict,
       },
     },
   },
@@ -113,6 +137,21 @@ export const beaconPaths: Paths = {
         "200": response("The beacon", beacon),
         "401": managementErrors["401"],
         "404": managementErrors["404"],
+      },
+    },
+    patch: {
+      summary: "Rename a beacon or change its limit",
+      description: "Give `name`, `limit` or both; `limit: null` puts the beacon back on the " +
+        "default limit. Both apply from the beacon's next hit, on every instance; events " +
+        "recorded before a rename keep the old name. The token stays as it is (and is not " +
+        "shown).",
+      security: adminSecurity,
+      parameters: [pathParam("app", "App id"), pathParam("beacon", "Beacon id")],
+      requestBody: { required: true, content: jsonContent(jsonSchemaOf(beaconChangeBody)) },
+      responses: {
+        "200": response("The beacon as it now is", beacon),
+        ...managementErrors,
+        "409": beaconNameConflict,
       },
     },
     delete: {
@@ -175,4 +214,6 @@ export const beaconPaths: Paths = {
       responses: { "204": { description: "Any origin may GET and POST" } },
     },
   },
+  "/api/v1/beet": beetWithoutToken,
+  "/api/v1/beet/": beetWithoutToken,
 };

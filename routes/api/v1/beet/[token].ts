@@ -41,7 +41,7 @@ function pixelResponse(status: 200 | 429): Response {
  * the only credential, so the origin is echoed (credentialed `sendBeacon` and `fetch` work
  * too).
  */
-function pixel(req: Request, status: 200 | 429, extra?: Record<string, string>): Response {
+export function pixel(req: Request, status: 200 | 429, extra?: Record<string, string>): Response {
   const response = answers[status].clone();
   const headers = response.headers;
   const origin = req.headers.get("origin");

@@ -15,6 +15,11 @@ import {
 } from "../../../../../lib/store/beacons.ts";
 import { type Channel, insertChannel, listChannels } from "../../../../../lib/store/channels.ts";
 import { appFromParams } from "../../../../../lib/web/admin.ts";
+import {
+  LIMIT_FORM_ERROR,
+  limitFieldsOf,
+  limitInputOf,
+} from "../../../../../lib/web/beacon_forms.ts";
 import { beetUrl } from "../../../../../lib/web/beacon_view.ts";
 import type { Handlers, PageProps, RouteContext } from "../../../../../lib/web/route.ts";
 import { readForm } from "../../../../../lib/web/session.ts";
@@ -39,7 +44,13 @@ interface Data {
   createdBeacon?: { name: string; token: string; url: string };
   createdChannel?: { kind: string; secret?: string };
   tested?: { channel: ChannelRow; result: TestSendResult };
+  notice?: string;
 }
+
+/** What a page that saved something and came back here (`?done=`) has to say. */
+const NOTICES: Record<string, string> = {
+  limit: "Beacon limit saved: it applies from the beacon's next hit.",
+};
 
 const KINDS = ["webhook", "slack", "email"] as const;
 
@@ -69,30 +80,24 @@ async function render(ctx: RouteContext, app: App, extra: Partial<Data> = {}, st
     emailReady: Boolean(config.monitors.smtpUrl && config.monitors.smtpFrom),
     beaconForm: { name: "", count: "", window: "" },
     channelForm: { kind: "webhook", url: "", to: "" },
+    notice: NOTICES[ctx.url.searchParams.get("done") ?? ""],
     ...extra,
   };
   return ctx.render(data, { status, title: `Beacons and alerts · ${app.name}` });
 }
 
 async function createBeacon(ctx: RouteContext, app: App, form: URLSearchParams) {
-  const beaconForm = {
-    name: form.get("name") ?? "",
-    count: (form.get("limit_count") ?? "").trim(),
-    window: (form.get("limit_window_s") ?? "").trim(),
-  };
-  const limited = beaconForm.count !== "" || beaconForm.window !== "";
+  const beaconForm = { name: form.get("name") ?? "", ...limitFieldsOf(form) };
   const parsed = newBeaconBody.safeParse({
     name: beaconForm.name,
-    limit: limited
-      ? { count: Number(beaconForm.count || NaN), window_s: Number(beaconForm.window || NaN) }
-      : null,
+    limit: limitInputOf(beaconForm),
   });
   if (!parsed.success) {
     const limitWrong = parsed.error.issues.some((i) => i.path[0] === "limit");
     return render(ctx, app, {
       beaconForm,
       beaconError: limitWrong
-        ? "A limit needs both a count (1 to 1,000,000) and a window (1 to 86,400 seconds)."
+        ? LIMIT_FORM_ERROR
         : "Give the beacon a name of 1 to 255 characters; it becomes the event name.",
     }, 422);
   }
@@ -265,6 +270,7 @@ export default function AppSettings({ data, state }: PageProps<Data>) {
 
       <section aria-labelledby="beacons-heading">
         <h2 id="beacons-heading">Beacons</h2>
+        {data.notice && <p class="notice" role="status">{data.notice}</p>}
         {beacons.length === 0
           ? <p class="muted">No beacons yet.</p>
           : (
@@ -291,9 +297,14 @@ export default function AppSettings({ data, state }: PageProps<Data>) {
                       </td>
                       <td>{formatDateTime(b.createdAt, tz)}</td>
                       <td>
-                        <a href={`${settings}/beacons/${encodeURIComponent(b.id)}/rotate`}>
-                          Rotate token<span class="visually-hidden">of {b.name}</span>
-                        </a>
+                        <div class="button-row">
+                          <a href={`${settings}/beacons/${encodeURIComponent(b.id)}/limit`}>
+                            Change limit<span class="visually-hidden">of {b.name}</span>
+                          </a>
+                          <a href={`${settings}/beacons/${encodeURIComponent(b.id)}/rotate`}>
+                            Rotate token<span class="visually-hidden">of {b.name}</span>
+                          </a>
+                        </div>
                       </td>
                     </tr>
                   ))}
@@ -337,8 +348,8 @@ export default function AppSettings({ data, state }: PageProps<Data>) {
             </label>
           </div>
           <span class="help" id="beacon-limit-help">
-            Optional, per visitor address. Empty: {data.defaultLimit.count} hits per{" "}
-            {data.defaultLimit.windowS} s.
+            Optional, for all of the beacon's hits together. Empty: {data.defaultLimit.count}{" "}
+            hits per {data.defaultLimit.windowS} s.
           </span>
           <div>
             <button type="submit" class="button primary">Create beacon</button>

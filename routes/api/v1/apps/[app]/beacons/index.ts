@@ -6,8 +6,8 @@ import {
   listBeacons,
 } from "../../../../../../lib/store/beacons.ts";
 import { appFromParams } from "../../../../../../lib/web/admin.ts";
-import { beaconJson, beetUrl } from "../../../../../../lib/web/beacon_view.ts";
-import { apiError, json } from "../../../../../../lib/web/http_error.ts";
+import { beaconJson, beaconNameTaken, beetUrl } from "../../../../../../lib/web/beacon_view.ts";
+import { json } from "../../../../../../lib/web/http_error.ts";
 import { jsonBody } from "../../../../../../lib/web/input.ts";
 import type { Handlers } from "../../../../../../lib/web/route.ts";
 
@@ -26,11 +26,7 @@ export const handler: Handlers = {
       });
     } catch (error) {
       if (!(error instanceof DuplicateBeaconName)) throw error;
-      throw apiError(
-        409,
-        "conflict",
-        `App ${app.id} already has a beacon named ${JSON.stringify(name)}.`,
-      );
+      throw beaconNameTaken(app.id, name);
     }
     return json({ ...beaconJson(ctx, beacon), token, url: beetUrl(ctx, token) }, 201);
   },

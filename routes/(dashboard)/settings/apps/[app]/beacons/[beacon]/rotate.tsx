@@ -19,7 +19,8 @@ interface Data {
   error?: string;
 }
 
-async function beaconOfPage(ctx: RouteContext): Promise<{ app: App; beacon: Beacon }> {
+/** The beacon of the URL, which must belong to the app of the URL. */
+export async function beaconOfPage(ctx: RouteContext): Promise<{ app: App; beacon: Beacon }> {
   const app = await appFromParams(ctx);
   const beacon = await findBeacon(ctx.services.db, app.id, ctx.params.beacon);
   if (!beacon) {
