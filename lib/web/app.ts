@@ -39,7 +39,7 @@ class RequestContext implements RouteContext {
   render: RouteContext["render"] = noPage;
   /** The response counts of the route that handled the request, once one did. */
   route: RouteCounts | undefined;
-  /** The response built by json() below, which needs no X-Request-Id added. */
+  /** The response built by respond() below, which needs no X-Request-Id added. */
   stamped: Response | undefined;
 
   constructor(
@@ -57,6 +57,11 @@ class RequestContext implements RouteContext {
 
   get log(): Logger {
     return this.#log ??= this.services.log.child({ requestId: this.requestId });
+  }
+
+  respond(body: BodyInit | null, status: number, headers: Record<string, string>): Response {
+    headers["x-request-id"] = this.requestId;
+    return this.stamped = new Response(body, { status, headers });
   }
 
   json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {

@@ -43,6 +43,8 @@ function testApp(manifest: Manifest) {
     render: () => {
       throw new Error("not a page");
     },
+    respond: (body, status, headers) =>
+      new Response(body, { status, headers: { ...headers, "x-request-id": "req-1" } }),
     json: (body, status, headers) => json(body, status, { ...headers, "x-request-id": "req-1" }),
   });
   const renderer = {

@@ -17,9 +17,11 @@ export interface RouteContext {
   /** The client's address as the socket saw it (no proxy headers), when known. */
   readonly remoteAddr?: string;
   /**
-   * A JSON response that carries this request's X-Request-Id from the start, for hot paths:
-   * adding the header to a built response costs more than building the response.
+   * A response that carries this request's X-Request-Id from the start, for hot paths:
+   * adding a header to a built response costs more than building the response.
    */
+  respond(body: BodyInit | null, status: number, headers: Record<string, string>): Response;
+  /** respond() with a JSON body. */
   json(body: unknown, status?: number, headers?: Record<string, string>): Response;
   /**
    * Renders this route's page component inside routes/_app.tsx with `data` as its `data`

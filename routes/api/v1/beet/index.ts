@@ -9,7 +9,7 @@ export const trailingSlash = true;
  * CORS and preflight), so no page sees an error and nothing tells tokens from their absence.
  */
 export const handler: Handlers = {
-  GET: ({ req }) => pixel(req, 200),
-  POST: ({ req }) => pixel(req, 200),
+  GET: (ctx) => pixel(ctx, 200),
+  POST: (ctx) => pixel(ctx, 200),
   OPTIONS: tokenHandler.OPTIONS,
 };
