@@ -39,7 +39,7 @@ class RequestContext implements RouteContext {
   render: RouteContext["render"] = noPage;
   /** The response counts of the route that handled the request, once one did. */
   route: RouteCounts | undefined;
-  /** The response built by respond() below, which needs no X-Request-Id added. */
+  /** The response built by reply() below, which needs no X-Request-Id added. */
   stamped: Response | undefined;
 
   constructor(
@@ -59,13 +59,12 @@ class RequestContext implements RouteContext {
     return this.#log ??= this.services.log.child({ requestId: this.requestId });
   }
 
-  respond(body: BodyInit | null, status: number, headers: Record<string, string>): Response {
-    headers["x-request-id"] = this.requestId;
-    return this.stamped = new Response(body, { status, headers });
-  }
-
-  json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-    return this.stamped = json(body, status, { ...headers, "x-request-id": this.requestId });
+  reply(template: Response, headers?: Record<string, string>): Response {
+    const res = template.clone();
+    const set = res.headers;
+    if (headers) { for (const name in headers) set.set(name, headers[name]); }
+    set.set("x-request-id", this.requestId);
+    return this.stamped = res;
   }
 
   /** Adds X-Request-Id to a response that was not built with it. */

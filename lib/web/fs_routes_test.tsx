@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import type { Services } from "../services.ts";
 import { silentLogger } from "../log.ts";
 import { mountRoutes, type PageSupport, routePattern, staticHandlers } from "./fs_routes.ts";
-import { HttpError, json } from "./http_error.ts";
+import { HttpError } from "./http_error.ts";
 import type { AppProps, Manifest, PageProps, RouteContext } from "./route.ts";
 import { renderPage } from "./render.tsx";
 
@@ -43,9 +43,13 @@ function testApp(manifest: Manifest) {
     render: () => {
       throw new Error("not a page");
     },
-    respond: (body, status, headers) =>
-      new Response(body, { status, headers: { ...headers, "x-request-id": "req-1" } }),
-    json: (body, status, headers) => json(body, status, { ...headers, "x-request-id": "req-1" }),
+    reply: (template, headers) => {
+      const res = template.clone();
+      for (const [name, value] of Object.entries({ ...headers, "x-request-id": "req-1" })) {
+        res.headers.set(name, value);
+      }
+      return res;
+    },
   });
   const renderer = {
     app: Layout,

@@ -8,6 +8,8 @@ import { readRequestFields } from "../../../lib/web/request_body.ts";
 import type { Handlers } from "../../../lib/web/route.ts";
 
 const BODY_LIMIT = 64 * 1024;
+/** Every accepted event's answer; each request gets a copy with its own headers. */
+const CREATED = json([], 201);
 
 export const handler: Handlers = {
   async POST(ctx) {
@@ -48,6 +50,6 @@ export const handler: Handlers = {
       createdAt: createdAt ?? services.now(),
       idempotencyKey: idempotency.key,
     });
-    return ctx.json([], 201, limitHeaders);
+    return ctx.reply(CREATED, limitHeaders);
   },
 };
