@@ -27,4 +27,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 
 # `deno task start` runs this same command; running it directly lets the signal go straight
 # to the server, which drains and exits 0 (give it HARTSLAG_SHUTDOWN_TIMEOUT_MS to do so).
-CMD ["run", "--cached-only", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "--allow-sys", "main.ts", "serve"]
+CMD ["run", "--cached-only", "--v8-flags=--max-semi-space-size=32", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "--allow-sys", "main.ts", "serve"]

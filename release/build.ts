@@ -21,6 +21,12 @@ export const distDir = new URL("dist/", root);
 const genDir = new URL("gen/", distDir);
 const filesDir = new URL("files/", genDir);
 
+/**
+ * A larger young generation: ingestion allocates a little per request, and with V8's default
+ * semi-space the scavenger ran often enough to cost about 1.5 µs of CPU per request.
+ */
+const V8_FLAGS = "--v8-flags=--max-semi-space-size=32";
+
 /** Unstable features the service uses; the binary gets them at compile time. */
 const UNSTABLE = ["--unstable-kv", "--unstable-cron", "--unstable-raw-imports"];
 /** What the service needs, as `deno task start` grants it. */
@@ -158,7 +164,7 @@ export async function compile(extra: string[]): Promise<void> {
   const output = extra.includes("--output") || extra.includes("-o")
     ? []
     : ["--output", new URL("hartslag", distDir).pathname];
-  await deno(["compile", ...PERMISSIONS, ...UNSTABLE, ...output, ...extra, entry.pathname]);
+  await deno(["compile", ...PERMISSIONS, ...UNSTABLE, V8_FLAGS, ...output, ...extra, entry.pathname]);
 }
 
 if (import.meta.main) {

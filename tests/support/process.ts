@@ -17,11 +17,15 @@ const mainTs = new URL("../../main.ts", import.meta.url).pathname;
 /** The bundle under test, when the process tests run against one. */
 export const bundlePath = Deno.env.get("HARTSLAG_BUNDLE");
 
+/** The V8 tuning `deno task start` runs with (see deno.json), so tests and benchmarks match it. */
+const v8Flags = "--v8-flags=--max-semi-space-size=32";
+
 /** The command line that runs Hartslag: `deno run … main.ts` or `deno run … <bundle>`. */
 export function hartslagCommand(args: string[]): string[] {
-  if (!bundlePath) return ["run", "--allow-all", mainTs, ...args];
+  if (!bundlePath) return ["run", v8Flags, "--allow-all", mainTs, ...args];
   return [
     "run",
+    v8Flags,
     "--allow-all",
     "--no-config",
     "--no-npm",
