@@ -164,7 +164,15 @@ export async function compile(extra: string[]): Promise<void> {
   const output = extra.includes("--output") || extra.includes("-o")
     ? []
     : ["--output", new URL("hartslag", distDir).pathname];
-  await deno(["compile", ...PERMISSIONS, ...UNSTABLE, V8_FLAGS, ...output, ...extra, entry.pathname]);
+  await deno([
+    "compile",
+    ...PERMISSIONS,
+    ...UNSTABLE,
+    V8_FLAGS,
+    ...output,
+    ...extra,
+    entry.pathname,
+  ]);
 }
 
 if (import.meta.main) {
