@@ -1,3 +1,4 @@
+import { BeaconLimitFields } from "../../../../../components/BeaconLimitFields.tsx";
 import { BeaconReveal } from "../../../../../components/BeaconReveal.tsx";
 import { CsrfField } from "../../../../../components/CsrfField.tsx";
 import CopyButton from "../../../../../islands/CopyButton.tsx";
@@ -331,26 +332,11 @@ export default function AppSettings({ data, state }: PageProps<Data>) {
               Each hit counts as an event of this name.
             </span>
           </label>
-          <div class="field-pair">
-            <label class="field">
-              <span>Limit: hits</span>
-              <input
-                type="number"
-                name="limit_count"
-                min={1}
-                value={beaconForm.count}
-                aria-describedby="beacon-limit-help"
-              />
-            </label>
-            <label class="field">
-              <span>Per seconds</span>
-              <input type="number" name="limit_window_s" min={1} value={beaconForm.window} />
-            </label>
-          </div>
-          <span class="help" id="beacon-limit-help">
-            Optional, for all of the beacon's hits together. Empty: {data.defaultLimit.count}{" "}
-            hits per {data.defaultLimit.windowS} s.
-          </span>
+          <BeaconLimitFields
+            count={beaconForm.count}
+            window={beaconForm.window}
+            help={`Optional, for all of the beacon's hits together. Empty: ${data.defaultLimit.count} hits per ${data.defaultLimit.windowS} s.`}
+          />
           <div>
             <button type="submit" class="button primary">Create beacon</button>
           </div>

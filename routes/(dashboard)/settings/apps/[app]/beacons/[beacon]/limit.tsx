@@ -1,3 +1,4 @@
+import { BeaconLimitFields } from "../../../../../../../components/BeaconLimitFields.tsx";
 import { CsrfField } from "../../../../../../../components/CsrfField.tsx";
 import { beaconChangeBody } from "../../../../../../../lib/domain/beacon_input.ts";
 import type { App } from "../../../../../../../lib/store/apps.ts";
@@ -71,34 +72,12 @@ export default function BeaconLimitPage({ data, state }: PageProps<Data>) {
       {error && <p class="notice error" role="alert">{error}</p>}
       <form method="post" class="stack">
         <CsrfField state={state} />
-        <div class="field-pair">
-          <label class="field">
-            <span>Limit: hits</span>
-            <input
-              type="number"
-              name="limit_count"
-              min={1}
-              max={1_000_000}
-              value={form.count}
-              aria-describedby="beacon-limit-help"
-              aria-invalid={error ? "true" : undefined}
-            />
-          </label>
-          <label class="field">
-            <span>Per seconds</span>
-            <input
-              type="number"
-              name="limit_window_s"
-              min={1}
-              max={86_400}
-              value={form.window}
-              aria-invalid={error ? "true" : undefined}
-            />
-          </label>
-        </div>
-        <span class="help" id="beacon-limit-help">
-          Leave both empty for the default: {defaultLimit.count} hits per {defaultLimit.windowS} s.
-        </span>
+        <BeaconLimitFields
+          count={form.count}
+          window={form.window}
+          invalid={Boolean(error)}
+          help={`Leave both empty for the default: ${defaultLimit.count} hits per ${defaultLimit.windowS} s.`}
+        />
         <div class="button-row">
           <button type="submit" class="button primary">Save limit</button>
           <a class="button quiet" href={back}>Cancel</a>
