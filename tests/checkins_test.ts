@@ -341,3 +341,26 @@ Deno.test("concurrent check-in requests naming the same monitors in opposite ord
     await server.close();
   }
 });
+
+Deno.test("concurrent retries of a check-in with the same id store it once", async () => {
+  const server = await startTestServer("postgres");
+  const api = client(server);
+  try {
+    const app = await api.createApp();
+    const path = `${server.url}/heartbeat?api_key=${app.token}&heartbeat=racing&id=run-1`;
+    for (const kind of ["start", "finish"]) {
+      const statuses = await Promise.all(Array.from({ length: 20 }, async () => {
+        const res = await fetch(`${path}&kind=${kind}`, { method: "POST" });
+        await res.body?.cancel();
+        return res.status;
+      }));
+      equal(statuses.filter((s) => s !== 200), []);
+    }
+    const { runs } = await api.adminJson(`/api/v1/apps/${app.id}/runs?name=racing`);
+    equal(runs.length, 1);
+    equal(runs[0].id, "run-1");
+    ok(runs[0].finished_at !== null);
+  } finally {
+    await server.close();
+  }
+});

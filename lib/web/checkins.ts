@@ -32,15 +32,16 @@ async function record(ctx: RouteContext, app: App, checkIns: CheckIn[]): Promise
   let outcomes: PingOutcome[];
   try {
     outcomes = await services.db.transaction().execute(async (trx) => {
-      if (new Set(checkIns.map((c) => c.name)).size > 1) {
-        await lockMonitorsByName(
-          trx,
-          app.id,
-          checkIns.map((c) => c.name),
-          services.now(),
-          () => newId("mon"),
-        );
-      }
+      // The monitors are locked (in name order) before anything is read: concurrent requests
+      // naming them in other orders cannot deadlock, and a retry racing its original sees
+      // the original's run once it may go on, so an id is stored once.
+      await lockMonitorsByName(
+        trx,
+        app.id,
+        checkIns.map((c) => c.name),
+        services.now(),
+        () => newId("mon"),
+      );
       const recorded: PingOutcome[] = [];
       for (const checkIn of checkIns) {
         if (await alreadyCheckedIn(trx, app.id, checkIn)) continue;
