@@ -15,17 +15,12 @@
  */
 import { buildClient } from "../lib/web/client_build.ts";
 import { listIslands } from "../lib/web/build.ts";
+import { v8Flags } from "./start_flags.ts";
 
 const root = new URL("../", import.meta.url);
 export const distDir = new URL("dist/", root);
 const genDir = new URL("gen/", distDir);
 const filesDir = new URL("files/", genDir);
-
-/**
- * A larger young generation: ingestion allocates a little per request, and with V8's default
- * semi-space the scavenger ran often enough to cost about 1.5 µs of CPU per request.
- */
-const V8_FLAGS = "--v8-flags=--max-semi-space-size=32";
 
 /** Unstable features the service uses; the binary gets them at compile time. */
 const UNSTABLE = ["--unstable-kv", "--unstable-cron", "--unstable-raw-imports"];
@@ -168,7 +163,7 @@ export async function compile(extra: string[]): Promise<void> {
     "compile",
     ...PERMISSIONS,
     ...UNSTABLE,
-    V8_FLAGS,
+    ...v8Flags,
     ...output,
     ...extra,
     entry.pathname,

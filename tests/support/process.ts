@@ -1,3 +1,5 @@
+import { v8Flags } from "../../release/start_flags.ts";
+
 /**
  * A Hartslag server in its own process, as `deno task start` runs it — or, when
  * HARTSLAG_BUNDLE names a single-file bundle (`deno task test:bundle`), as that bundle runs
@@ -17,15 +19,12 @@ const mainTs = new URL("../../main.ts", import.meta.url).pathname;
 /** The bundle under test, when the process tests run against one. */
 export const bundlePath = Deno.env.get("HARTSLAG_BUNDLE");
 
-/** The V8 tuning `deno task start` runs with (see deno.json), so tests and benchmarks match it. */
-const v8Flags = "--v8-flags=--max-semi-space-size=32";
-
 /** The command line that runs Hartslag: `deno run … main.ts` or `deno run … <bundle>`. */
 export function hartslagCommand(args: string[]): string[] {
-  if (!bundlePath) return ["run", v8Flags, "--allow-all", mainTs, ...args];
+  if (!bundlePath) return ["run", ...v8Flags, "--allow-all", mainTs, ...args];
   return [
     "run",
-    v8Flags,
+    ...v8Flags,
     "--allow-all",
     "--no-config",
     "--no-npm",
