@@ -1,11 +1,11 @@
 import { type CheckIn, parseCheckInLines, readCheckIn } from "../domain/checkins.ts";
 import { newId } from "../domain/ids.ts";
-import { rateLimitHeaders } from "../domain/sliding_window.ts";
 import type { App } from "../store/apps.ts";
 import { bearerToken } from "../store/app_tokens.ts";
 import { alreadyCheckedIn } from "../store/checkins.ts";
 import { WriteUnavailable } from "../store/group_writer.ts";
 import { lockMonitorsByName, type PingOutcome, recordPingByName } from "../store/monitors.ts";
+import { admitToApp } from "./app_limit.ts";
 import { json } from "./http_error.ts";
 import { readBodyCapped } from "./request_body.ts";
 import type { Handler, RouteContext } from "./route.ts";
@@ -89,21 +89,12 @@ export function checkInHandler(
   return async (ctx) => {
     const app = await checkInApp(ctx);
     if (!app) return json({ error: "Unauthorized" }, 401);
-    const policy = ctx.services.config.rateLimits.app;
-    let limitHeaders: Record<string, string> = {};
-    if (policy) {
-      const pending = ctx.services.rateLimiter.hit(`app:${app.id}`, policy);
-      const decision = pending instanceof Promise ? await pending : pending;
-      limitHeaders = rateLimitHeaders(decision, policy);
-      if (!decision.allowed) {
-        ctx.services.metrics.refused.app.inc();
-        return json({ error: "Too Many Requests" }, 429, limitHeaders);
-      }
-    }
+    const admission = await admitToApp(ctx.services, app.id);
+    if (admission.refusal) return admission.refusal;
     const checkIns = await read(ctx);
     if (checkIns instanceof Response) return checkIns;
     await record(ctx, app, checkIns);
-    return json({ accepted: checkIns.length }, 200, limitHeaders);
+    return json({ accepted: checkIns.length }, 200, admission.headers);
   };
 }
 

@@ -1,8 +1,8 @@
 import { parseIdempotencyKey } from "../../../lib/domain/idempotency.ts";
 import { laravelValidationBody } from "../../../lib/domain/laravel_errors.ts";
 import { validateHeartbeat } from "../../../lib/domain/heartbeat_input.ts";
-import { rateLimitHeaders } from "../../../lib/domain/sliding_window.ts";
 import { bearerToken } from "../../../lib/store/app_tokens.ts";
+import { admitToApp } from "../../../lib/web/app_limit.ts";
 import { json } from "../../../lib/web/http_error.ts";
 import { readRequestFields } from "../../../lib/web/request_body.ts";
 import type { Handlers } from "../../../lib/web/route.ts";
@@ -25,18 +25,11 @@ export const handler: Handlers = {
     const idempotency = parseIdempotencyKey(req.headers.get("idempotency-key"));
     if (!idempotency.ok) return json({ error: "Bad Request", message: idempotency.message }, 400);
 
-    // Counted before the body is validated; refused requests are not counted.
-    const policy = services.config.rateLimits.app;
-    let limitHeaders: Record<string, string> | undefined;
-    if (policy) {
-      const pending = services.rateLimiter.hit(`app:${app.id}`, policy);
-      const decision = pending instanceof Promise ? await pending : pending;
-      limitHeaders = rateLimitHeaders(decision, policy);
-      if (!decision.allowed) {
-        services.metrics.refused.app.inc();
-        return json({ error: "Too Many Requests" }, 429, limitHeaders);
-      }
-    }
+    // Counted before the body is validated.
+    const admitting = admitToApp(services, app.id);
+    const admission = admitting instanceof Promise ? await admitting : admitting;
+    if (admission.refusal) return admission.refusal;
+    const limitHeaders = admission.headers;
 
     const validation = validateHeartbeat(await fields);
     if (!validation.ok) return json(laravelValidationBody(validation.errors), 422, limitHeaders);
