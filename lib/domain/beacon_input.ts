@@ -11,6 +11,13 @@ export const beaconLimit = z.strictObject({
   window_s: z.number().int().min(1).max(86_400),
 });
 
+/** A limit as the API gives it (`window_s`), as the service keeps it (`windowS`). */
+export function limitOf(
+  limit: z.infer<typeof beaconLimit> | null | undefined,
+): { count: number; windowS: number } | null | undefined {
+  return limit && { count: limit.count, windowS: limit.window_s };
+}
+
 export const newBeaconBody = z.object({
   name: beaconName,
   limit: beaconLimit.nullable().optional(),

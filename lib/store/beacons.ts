@@ -1,5 +1,5 @@
 import type { Kysely, Updateable } from "kysely";
-import { newSecret, secretDigest } from "../domain/ids.ts";
+import { newId, newSecret, secretDigest } from "../domain/ids.ts";
 import type { BeaconsTable, Schema } from "./schema.ts";
 
 export interface BeaconLimit {
@@ -46,24 +46,29 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown })?.code === "23505";
 }
 
-export async function insertBeacon(
+/**
+ * Creates a beacon with a new token and returns both; the token is shown this once (only its
+ * digest is stored). Throws DuplicateBeaconName when the app has a beacon of that name.
+ */
+export async function createBeacon(
   db: Kysely<Schema>,
   appId: string,
-  beacon: { id: string; name: string; tokenDigest: string; limit: BeaconLimit | null },
-): Promise<Beacon> {
+  beacon: { name: string; limit: BeaconLimit | null },
+): Promise<{ beacon: Beacon; token: string }> {
+  const token = newSecret("beet");
   try {
     const row = await db.insertInto("beacons")
       .values({
-        id: beacon.id,
+        id: newId("bcn"),
         app_id: appId,
         name: beacon.name,
-        token_digest: beacon.tokenDigest,
+        token_digest: secretDigest(token),
         limit_count: beacon.limit?.count ?? null,
         limit_window_s: beacon.limit?.windowS ?? null,
       })
       .returning(columns)
       .executeTakeFirstOrThrow();
-    return toBeacon(row);
+    return { beacon: toBeacon(row), token };
   } catch (error) {
     if (isUniqueViolation(error)) throw new DuplicateBeaconName(beacon.name);
     throw error;

@@ -4,14 +4,14 @@ import { CsrfField } from "../../../../../components/CsrfField.tsx";
 import CopyButton from "../../../../../islands/CopyButton.tsx";
 import { channelKinds } from "../../../../../lib/alerts/mod.ts";
 import { sendTestAlert, type TestSendResult } from "../../../../../lib/alerts/test_send.ts";
-import { newBeaconBody } from "../../../../../lib/domain/beacon_input.ts";
+import { limitOf, newBeaconBody } from "../../../../../lib/domain/beacon_input.ts";
 import { formatDateTime } from "../../../../../lib/domain/format.ts";
-import { newId, newSecret, secretDigest } from "../../../../../lib/domain/ids.ts";
+import { newId } from "../../../../../lib/domain/ids.ts";
 import type { App } from "../../../../../lib/store/apps.ts";
 import {
   type Beacon,
+  createBeacon,
   DuplicateBeaconName,
-  insertBeacon,
   listBeacons,
 } from "../../../../../lib/store/beacons.ts";
 import { type Channel, insertChannel, listChannels } from "../../../../../lib/store/channels.ts";
@@ -87,7 +87,7 @@ async function render(ctx: RouteContext, app: App, extra: Partial<Data> = {}, st
   return ctx.render(data, { status, title: `Beacons and alerts · ${app.name}` });
 }
 
-async function createBeacon(ctx: RouteContext, app: App, form: URLSearchParams) {
+async function submitBeacon(ctx: RouteContext, app: App, form: URLSearchParams) {
   const beaconForm = { name: form.get("name") ?? "", ...limitFieldsOf(form) };
   const parsed = newBeaconBody.safeParse({
     name: beaconForm.name,
@@ -103,14 +103,12 @@ async function createBeacon(ctx: RouteContext, app: App, form: URLSearchParams) 
     }, 422);
   }
   const { name, limit } = parsed.data;
-  const token = newSecret("beet");
+  let token;
   try {
-    await insertBeacon(ctx.services.db, app.id, {
-      id: newId("bcn"),
+    ({ token } = await createBeacon(ctx.services.db, app.id, {
       name,
-      tokenDigest: await secretDigest(token),
-      limit: limit ? { count: limit.count, windowS: limit.window_s } : null,
-    });
+      limit: limitOf(limit) ?? null,
+    }));
   } catch (error) {
     if (!(error instanceof DuplicateBeaconName)) throw error;
     return render(ctx, app, {
@@ -121,7 +119,7 @@ async function createBeacon(ctx: RouteContext, app: App, form: URLSearchParams) 
   return render(ctx, app, { createdBeacon: { name, token, url: beetUrl(ctx, token) } }, 201);
 }
 
-async function createChannel(ctx: RouteContext, app: App, form: URLSearchParams) {
+async function submitChannel(ctx: RouteContext, app: App, form: URLSearchParams) {
   const channelForm = {
     kind: form.get("kind") ?? "",
     url: (form.get("url") ?? "").trim(),
@@ -179,9 +177,9 @@ export const handler: Handlers = {
     const form = await readForm(ctx);
     switch (form.get("intent")) {
       case "create-beacon":
-        return createBeacon(ctx, app, form);
+        return submitBeacon(ctx, app, form);
       case "create-channel":
-        return createChannel(ctx, app, form);
+        return submitChannel(ctx, app, form);
       case "test-channel":
         return testChannel(ctx, app, form);
       default:

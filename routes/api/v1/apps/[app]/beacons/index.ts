@@ -1,8 +1,7 @@
-import { newBeaconBody } from "../../../../../../lib/domain/beacon_input.ts";
-import { newId, newSecret, secretDigest } from "../../../../../../lib/domain/ids.ts";
+import { limitOf, newBeaconBody } from "../../../../../../lib/domain/beacon_input.ts";
 import {
+  createBeacon,
   DuplicateBeaconName,
-  insertBeacon,
   listBeacons,
 } from "../../../../../../lib/store/beacons.ts";
 import { appFromParams } from "../../../../../../lib/web/admin.ts";
@@ -15,19 +14,17 @@ export const handler: Handlers = {
   async POST(ctx) {
     const app = await appFromParams(ctx);
     const { name, limit } = await jsonBody(ctx, newBeaconBody);
-    const token = newSecret("beet");
-    let beacon;
+    let created;
     try {
-      beacon = await insertBeacon(ctx.services.db, app.id, {
-        id: newId("bcn"),
+      created = await createBeacon(ctx.services.db, app.id, {
         name,
-        tokenDigest: await secretDigest(token),
-        limit: limit ? { count: limit.count, windowS: limit.window_s } : null,
+        limit: limitOf(limit) ?? null,
       });
     } catch (error) {
       if (!(error instanceof DuplicateBeaconName)) throw error;
       throw beaconNameTaken(app.id, name);
     }
+    const { beacon, token } = created;
     return json({ ...beaconJson(ctx, beacon), token, url: beetUrl(ctx, token) }, 201);
   },
 

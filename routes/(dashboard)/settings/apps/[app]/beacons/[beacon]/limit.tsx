@@ -1,6 +1,6 @@
 import { BeaconLimitFields } from "../../../../../../../components/BeaconLimitFields.tsx";
 import { CsrfField } from "../../../../../../../components/CsrfField.tsx";
-import { beaconChangeBody } from "../../../../../../../lib/domain/beacon_input.ts";
+import { beaconChangeBody, limitOf } from "../../../../../../../lib/domain/beacon_input.ts";
 import type { App } from "../../../../../../../lib/store/apps.ts";
 import { type Beacon, updateBeacon } from "../../../../../../../lib/store/beacons.ts";
 import {
@@ -43,9 +43,8 @@ export const handler: Handlers = {
     const form = limitFieldsOf(await readForm(ctx));
     const parsed = beaconChangeBody.safeParse({ limit: limitInputOf(form) });
     if (!parsed.success) return render(ctx, { app, beacon, form, error: LIMIT_FORM_ERROR }, 422);
-    const limit = parsed.data.limit;
     const changed = await updateBeacon(ctx.services.db, app.id, beacon.id, {
-      limit: limit && { count: limit.count, windowS: limit.window_s },
+      limit: limitOf(parsed.data.limit),
     });
     if (!changed) throw new HttpError(404, { error: "not_found", message: "The beacon is gone." });
     // The cached token carries the old limit (other instances hear of it by NOTIFY).

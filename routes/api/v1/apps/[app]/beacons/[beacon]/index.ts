@@ -1,4 +1,4 @@
-import { beaconChangeBody } from "../../../../../../../lib/domain/beacon_input.ts";
+import { beaconChangeBody, limitOf } from "../../../../../../../lib/domain/beacon_input.ts";
 import {
   deleteBeacon,
   DuplicateBeaconName,
@@ -30,7 +30,7 @@ export const handler: Handlers = {
     try {
       beacon = await updateBeacon(services.db, params.app, params.beacon, {
         name,
-        limit: limit && { count: limit.count, windowS: limit.window_s },
+        limit: limitOf(limit),
       });
     } catch (error) {
       if (!(error instanceof DuplicateBeaconName) || name === undefined) throw error;
