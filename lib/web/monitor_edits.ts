@@ -1,10 +1,27 @@
 import type { z } from "zod";
 import type { monitorEditBody, newMonitorBody } from "../domain/monitor_input.ts";
 import type { Schedule } from "../domain/schedule.ts";
-import type { EventRule, Monitor, MonitorEdit } from "../store/monitors.ts";
+import { newId } from "../domain/ids.ts";
+import type { EventRule, Monitor, MonitorEdit, NewMonitor } from "../store/monitors.ts";
+
+/** The monitor a creation body asks for, in the app (a new id; cron in the app's timezone). */
+export function newMonitorOf(
+  body: z.output<typeof newMonitorBody>,
+  app: { id: string; timezone: string },
+): NewMonitor {
+  return {
+    id: newId("mon"),
+    appId: app.id,
+    name: body.name,
+    kind: body.kind,
+    schedule: scheduleOf(body, app.timezone),
+    graceS: body.grace_s,
+    eventRule: ruleOf(body),
+  };
+}
 
 /** The schedule a new monitor's body asks for; cron times default to the app's timezone. */
-export function scheduleOf(
+function scheduleOf(
   body: z.output<typeof newMonitorBody>,
   appTimezone: string,
 ): Schedule {
@@ -14,7 +31,7 @@ export function scheduleOf(
   return { kind: "interval", seconds: body.interval_s ?? 60 };
 }
 
-export function ruleOf(body: z.output<typeof newMonitorBody>): EventRule | null {
+function ruleOf(body: z.output<typeof newMonitorBody>): EventRule | null {
   if (body.kind !== "events" || body.event === undefined || body.window_s === undefined) {
     return null;
   }

@@ -1,7 +1,6 @@
 import { CsrfField } from "../../../../../components/CsrfField.tsx";
 import { MonitorFields, TimezoneList } from "../../../../../components/MonitorFields.tsx";
 import MonitorBoard from "../../../../../islands/MonitorBoard.tsx";
-import { newId } from "../../../../../lib/domain/ids.ts";
 import { newMonitorBody } from "../../../../../lib/domain/monitor_input.ts";
 import type { App } from "../../../../../lib/store/apps.ts";
 import { insertMonitor, listMonitors } from "../../../../../lib/store/monitors.ts";
@@ -17,7 +16,7 @@ import {
   readMonitorForm,
   sortBoard,
 } from "../../../../../lib/web/monitor_board.ts";
-import { ruleOf, scheduleOf } from "../../../../../lib/web/monitor_edits.ts";
+import { newMonitorOf } from "../../../../../lib/web/monitor_edits.ts";
 import type { Handlers, PageProps, RouteContext } from "../../../../../lib/web/route.ts";
 import { readForm, redirect } from "../../../../../lib/web/session.ts";
 
@@ -58,15 +57,11 @@ export const handler: Handlers = {
       return render(ctx, app, { form, errors: monitorFormErrors(parsed.error) }, 422);
     }
     const body = parsed.data;
-    const monitor = await insertMonitor(ctx.services.db, {
-      id: newId("mon"),
-      appId: app.id,
-      name: body.name,
-      kind: body.kind,
-      schedule: scheduleOf(body, app.timezone),
-      graceS: body.grace_s,
-      eventRule: ruleOf(body),
-    }, ctx.services.now());
+    const monitor = await insertMonitor(
+      ctx.services.db,
+      newMonitorOf(body, app),
+      ctx.services.now(),
+    );
     if (!monitor) {
       return render(ctx, app, {
         form,

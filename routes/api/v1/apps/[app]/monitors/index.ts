@@ -1,10 +1,9 @@
-import { newId } from "../../../../../../lib/domain/ids.ts";
 import { newMonitorBody } from "../../../../../../lib/domain/monitor_input.ts";
 import { insertMonitor, listMonitors } from "../../../../../../lib/store/monitors.ts";
 import { appFromParams } from "../../../../../../lib/web/admin.ts";
 import { apiError, json } from "../../../../../../lib/web/http_error.ts";
 import { jsonBody } from "../../../../../../lib/web/input.ts";
-import { ruleOf, scheduleOf } from "../../../../../../lib/web/monitor_edits.ts";
+import { newMonitorOf } from "../../../../../../lib/web/monitor_edits.ts";
 import { monitorJson } from "../../../../../../lib/web/monitors.ts";
 import type { Handlers } from "../../../../../../lib/web/route.ts";
 
@@ -12,15 +11,11 @@ export const handler: Handlers = {
   async POST(ctx) {
     const app = await appFromParams(ctx);
     const body = await jsonBody(ctx, newMonitorBody);
-    const monitor = await insertMonitor(ctx.services.db, {
-      id: newId("mon"),
-      appId: app.id,
-      name: body.name,
-      kind: body.kind,
-      schedule: scheduleOf(body, app.timezone),
-      graceS: body.grace_s,
-      eventRule: ruleOf(body),
-    }, ctx.services.now());
+    const monitor = await insertMonitor(
+      ctx.services.db,
+      newMonitorOf(body, app),
+      ctx.services.now(),
+    );
     if (!monitor) {
       throw apiError(
         409,
