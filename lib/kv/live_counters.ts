@@ -7,32 +7,50 @@ export const liveKeys = {
 
 const MUTATIONS_PER_ATOMIC = 500;
 
+export interface LiveCounterIntervals {
+  /** How often app totals (the keys pages watch) are written. */
+  totalsMs: number;
+  /**
+   * How often per-event counts are written. Longer: with many event names (one per beacon)
+   * each flush writes a KV key per name, so rarer flushes fold more events into each.
+   */
+  eventsMs: number;
+}
+
 /**
  * Counts of committed events per app and event in Deno KV, for pages that watch them.
  * Increments accumulate in memory and are written in batched atomic sums, one flush at a
  * time, so KV's per-operation cost never reaches the ingestion path.
  */
 export class LiveCounters {
+  /** app → increments of its total not yet in KV. */
+  #pendingTotals = new Map<string, number>();
   /** app → event → increments not yet in KV (numbers: a flush's worth never nears 2^53). */
-  #pending = new Map<string, Map<string, number>>();
+  #pendingEvents = new Map<string, Map<string, number>>();
+  #eventsFlushedAt = performance.now();
   #flushing: Promise<void> | undefined;
+  #flushAll = false;
 
   constructor(
     private readonly kv: Deno.Kv,
     private readonly onError: (error: unknown) => void = () => {},
-    private readonly flushIntervalMs = 100,
+    private readonly intervals: LiveCounterIntervals = { totalsMs: 100, eventsMs: 1000 },
   ) {}
 
   add(appId: string, event: string, count = 1): void {
-    let events = this.#pending.get(appId);
-    if (!events) this.#pending.set(appId, events = new Map());
+    this.#pendingTotals.set(appId, (this.#pendingTotals.get(appId) ?? 0) + count);
+    let events = this.#pendingEvents.get(appId);
+    if (!events) this.#pendingEvents.set(appId, events = new Map());
     events.set(event, (events.get(event) ?? 0) + count);
     this.#flushing ??= this.#flushLoop();
   }
 
   /** Resolves when everything added so far is in KV. */
   async flush(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
+    while (this.#flushing) {
+      this.#flushAll = true;
+      await this.#flushing;
+    }
   }
 
   async read(appId: string): Promise<Map<string, bigint>> {
@@ -46,34 +64,45 @@ export class LiveCounters {
 
   async #flushLoop(): Promise<void> {
     try {
-      while (this.#pending.size > 0) {
+      while (this.#pendingTotals.size > 0 || this.#pendingEvents.size > 0) {
         // Let increments gather: a few KV commits a second are plenty for live pages.
-        await new Promise((resolve) => setTimeout(resolve, this.flushIntervalMs));
-        const pending = [...this.#pending];
-        this.#pending.clear();
+        if (!this.#flushAll) {
+          await new Promise((resolve) => setTimeout(resolve, this.intervals.totalsMs));
+        }
         const mutations: [Deno.KvKey, bigint][] = [];
-        for (const [appId, events] of pending) {
-          let total = 0;
-          for (const [event, count] of events) {
-            mutations.push([liveKeys.event(appId, event), BigInt(count)]);
-            total += count;
-          }
+        for (const [appId, total] of this.#pendingTotals) {
           mutations.push([liveKeys.appTotal(appId), BigInt(total)]);
         }
-        for (let i = 0; i < mutations.length; i += MUTATIONS_PER_ATOMIC) {
-          const atomic = this.kv.atomic();
-          for (const [key, count] of mutations.slice(i, i + MUTATIONS_PER_ATOMIC)) {
-            atomic.sum(key, count);
+        this.#pendingTotals.clear();
+        const now = performance.now();
+        if (this.#flushAll || now - this.#eventsFlushedAt >= this.intervals.eventsMs) {
+          this.#eventsFlushedAt = now;
+          for (const [appId, events] of this.#pendingEvents) {
+            for (const [event, count] of events) {
+              mutations.push([liveKeys.event(appId, event), BigInt(count)]);
+            }
           }
-          try {
-            await atomic.commit();
-          } catch (error) {
-            this.onError(error);
-          }
+          this.#pendingEvents.clear();
         }
+        await this.#write(mutations);
       }
     } finally {
       this.#flushing = undefined;
+      this.#flushAll = false;
+    }
+  }
+
+  async #write(mutations: [Deno.KvKey, bigint][]): Promise<void> {
+    for (let i = 0; i < mutations.length; i += MUTATIONS_PER_ATOMIC) {
+      const atomic = this.kv.atomic();
+      for (const [key, count] of mutations.slice(i, i + MUTATIONS_PER_ATOMIC)) {
+        atomic.sum(key, count);
+      }
+      try {
+        await atomic.commit();
+      } catch (error) {
+        this.onError(error);
+      }
     }
   }
 }
