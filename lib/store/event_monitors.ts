@@ -9,7 +9,7 @@ export interface WindowTotals {
 
 /**
  * Count and weight of an event in [from, to): whole minutes from the minute rollups, the
- * partial minutes at either edge from the raw rows (indexed by app, event and time).
+ * partial minutes at either edge from the raw rows (indexed by app and time, with the event).
  */
 export async function eventWindowTotals(
   db: Kysely<Schema>,
