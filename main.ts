@@ -123,6 +123,7 @@ export async function startServer(
   const url = `http://${host}:${address.port}`;
   services.monitorLoop.start();
   services.drains.push(() => services.monitorLoop.stop());
+  services.rollupFolder.start();
   log.log("info", "listening", {
     url,
     database: database.kind,
@@ -155,6 +156,7 @@ export async function startServer(
         }
         await retaining; // a pruning run stops after its current batch
         await services.eventWriter.close();
+        await services.rollupFolder.stop();
         await services.live.flush();
         await services.rateLimiter.close();
         await unlisten?.().catch(() => {});

@@ -18,6 +18,8 @@ export interface Config {
     readonly maxWaitMs: number;
     readonly pipelineDepth: number;
   };
+  /** Pause between two folds of rollup deltas into the rollups. */
+  readonly rollupFoldMs: number;
   /** Bearer token that GET /metrics requires; unset: /metrics is open. */
   readonly metricsToken: string | undefined;
   /** Share of requests written to the access log: 0 (off, the default) to 1 (every one). */
@@ -95,6 +97,7 @@ const envSchema = z.object({
   HARTSLAG_WRITER_QUEUE: positiveInt(20_000),
   HARTSLAG_WRITER_WAIT_MS: positiveInt(10_000),
   HARTSLAG_WRITER_PIPELINE_DEPTH: positiveInt(256),
+  HARTSLAG_ROLLUP_FOLD_MS: positiveInt(5000),
   HARTSLAG_METRICS_TOKEN: optionalText,
   HARTSLAG_ACCESS_LOG: z.string().trim().toLowerCase().default("off").transform((v, ctx) => {
     if (v === "off" || v === "false" || v === "0") return 0;
@@ -176,6 +179,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       maxWaitMs: e.HARTSLAG_WRITER_WAIT_MS,
       pipelineDepth: e.HARTSLAG_WRITER_PIPELINE_DEPTH,
     }),
+    rollupFoldMs: e.HARTSLAG_ROLLUP_FOLD_MS,
     metricsToken: e.HARTSLAG_METRICS_TOKEN,
     accessLogSample: e.HARTSLAG_ACCESS_LOG,
     retention: Object.freeze({

@@ -3,6 +3,7 @@ import type { Config } from "./config.ts";
 import { SignInLimits } from "./domain/attempt_limiter.ts";
 import { MONITOR_STATUSES } from "./domain/monitor_status.ts";
 import { MonitorLoop } from "./jobs/monitor_loop.ts";
+import { RollupFolder } from "./jobs/rollup_folder.ts";
 import { type RetentionTask, retentionTasks } from "./jobs/retention.ts";
 import { LiveCounters } from "./kv/live_counters.ts";
 import { RateLimiter } from "./kv/rate_limiter.ts";
@@ -25,6 +26,8 @@ export interface Services {
   readonly kv: Deno.Kv;
   readonly appTokens: AppTokens;
   readonly eventWriter: GroupWriter<NewEvent>;
+  /** Moves the writer's rollup deltas into the rollups (started by main.ts). */
+  readonly rollupFolder: RollupFolder;
   readonly live: LiveCounters;
   /** Beacon token → beacon and its rate policy, cached. */
   readonly beaconTokens: BeaconTokens;
@@ -80,6 +83,12 @@ export function createServices(parts: ServiceParts): Services {
     onBatch: metrics.writers.watch("events", () => eventWriter),
     ...config.writer,
   });
+  const rollupFolder = new RollupFolder({
+    db,
+    log,
+    intervalMs: config.rollupFoldMs,
+    batch: 50_000,
+  });
   const appTokens = new AppTokens(db, config.tokenCacheMs);
   const beaconTokens = new BeaconTokens(db, config.rateLimits.beacon);
   const retention = retentionTasks(config, db);
@@ -122,6 +131,7 @@ export function createServices(parts: ServiceParts): Services {
     kv,
     appTokens,
     eventWriter,
+    rollupFolder,
     live,
     beaconTokens,
     rateLimiter,

@@ -18,7 +18,17 @@ async function storedCounts(databaseUrl: string, appId: string) {
       select coalesce(sum(count), 0)::int as n from event_totals where app_id = ${appId}`;
     const [quarters] = await sql`
       select coalesce(sum(count), 0)::int as n from event_quarters where app_id = ${appId}`;
-    return { rows: rows.n, totals: totals.n, quarters: quarters.n };
+    const [minutes] = await sql`
+      select coalesce(sum(count), 0)::int as n from event_minutes where app_id = ${appId}`;
+    const [pending] = await sql`
+      select count(*)::int as n from event_rollup_deltas where app_id = ${appId}`;
+    return {
+      rows: rows.n,
+      totals: totals.n,
+      quarters: quarters.n,
+      minutes: minutes.n,
+      pendingDeltas: pending.n,
+    };
   } finally {
     await sql.end();
   }
@@ -116,7 +126,8 @@ Deno.test("an unreachable database is 503 with Retry-After, and nothing is lost"
     }
     equal(after, 201);
     equal((await fetch(`${server.url}/healthz`)).status, 200);
-    equal(await storedCounts(db.url, app.id), { rows: 2, totals: 2, quarters: 2 });
+    const { pendingDeltas: _, ...counts } = await storedCounts(db.url, app.id);
+    equal(counts, { rows: 2, totals: 2, quarters: 2, minutes: 2 });
   } finally {
     await server.close();
     proxy.close();
@@ -172,7 +183,13 @@ Deno.test("a hanging database: a full queue is 503 at once, waiters get 503 in t
 Deno.test("spawned server: SIGKILL under load, every acknowledged event survives the restart", async () => {
   const db = await createTestDatabase();
   const dataDir = await Deno.makeTempDir({ prefix: "hartslag-crash-" });
-  const env = { DATABASE_URL: db.url, HARTSLAG_DATA_DIR: dataDir, HARTSLAG_ADMIN_TOKEN: "admin" };
+  const env = {
+    DATABASE_URL: db.url,
+    HARTSLAG_DATA_DIR: dataDir,
+    HARTSLAG_ADMIN_TOKEN: "admin",
+    // Folds run all through the load, so the kill can land in the middle of one.
+    HARTSLAG_ROLLUP_FOLD_MS: "50",
+  };
   try {
     let server = await spawnServer(env);
     const api = client({ url: server.url, adminToken: "admin" });
@@ -196,6 +213,14 @@ Deno.test("spawned server: SIGKILL under load, every acknowledged event survives
       const counts = await storedCounts(db.url, app.id);
       equal(counts.rows, counts.totals, "rollups match the rows: nothing is half-stored");
       equal(counts.rows, counts.quarters);
+      equal(counts.rows, counts.minutes);
+      // The restarted server folds what the killed one left pending, and counts stay exact.
+      let folded = counts;
+      for (let i = 0; i < 200 && folded.pendingDeltas > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        folded = await storedCounts(db.url, app.id);
+      }
+      equal(folded, { ...counts, pendingDeltas: 0 });
     } finally {
       await server.kill("SIGTERM");
     }

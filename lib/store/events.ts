@@ -20,9 +20,9 @@ export interface NewEvent {
 const EPOCH = "2000-01-01T00:00:00Z";
 
 /**
- * Stores a batch of events and their rollups in one statement, so one commit covers the
- * rows and every counter they move. Rollup keys are upserted in sorted order so concurrent
- * batches lock them in the same order.
+ * Stores a batch of events and their rollup deltas (one per app, event and minute) in one
+ * statement, so one commit covers the rows and every counter they move. Deltas are only
+ * appended: batches share no rows to lock, however many event names they carry.
  *
  * Events with an idempotency key first claim it in idempotency_keys, in that same statement:
  * only an event whose key was claimed here (the first of its batch) is stored, so a stored
@@ -106,32 +106,64 @@ function insertStatement(keyed: boolean) {
     stored as (
       insert into events (app_id, event, weight, user_id, created_at, value)
       select app_id, event, weight, user_id, created_at, value from input
+    )
+    insert into event_rollup_deltas (app_id, event, minute, count, weight, first_at, last_at)
+    select app_id, event, date_bin('1 minute', created_at, ${sql.lit(EPOCH)}::timestamptz),
+      count(*), sum(weight), min(created_at), max(created_at)
+    from input group by 1, 2, 3
+  `;
+}
+
+/**
+ * Moves at most `limit` rollup deltas into the folded minute, quarter and total rollups, in
+ * one statement: a reader sees each delta either still pending or folded, never both nor
+ * neither. Folds running at once on several instances take disjoint deltas (a delta another
+ * fold deleted is skipped) and upsert keys in sorted order. Returns how many deltas moved.
+ */
+export async function foldRollupDeltas(db: Kysely<Schema>, limit: number): Promise<number> {
+  const { rows } = await sql<{ moved: string }>`
+    with moved as (
+      delete from event_rollup_deltas
+      where ctid = any(array(select ctid from event_rollup_deltas limit ${limit}))
+      returning app_id, event, minute, count, weight, first_at, last_at
     ),
     minutes as (
-      insert into event_minutes as r (app_id, event, bucket, count, weight)
-      select app_id, event, date_bin('1 minute', created_at, ${sql.lit(EPOCH)}::timestamptz),
-        count(*), sum(weight)
-      from input group by 1, 2, 3 order by 1, 2, 3
+      insert into event_minutes_folded as r (app_id, event, bucket, count, weight)
+      select app_id, event, minute, sum(count), sum(weight)
+      from moved group by 1, 2, 3 order by 1, 2, 3
       on conflict (app_id, event, bucket)
       do update set count = r.count + excluded.count, weight = r.weight + excluded.weight
     ),
     quarters as (
-      insert into event_quarters as r (app_id, event, bucket, count, weight)
-      select app_id, event, date_bin('15 minutes', created_at, ${sql.lit(EPOCH)}::timestamptz),
-        count(*), sum(weight)
-      from input group by 1, 2, 3 order by 1, 2, 3
+      insert into event_quarters_folded as r (app_id, event, bucket, count, weight)
+      select app_id, event, date_bin('15 minutes', minute, ${sql.lit(EPOCH)}::timestamptz),
+        sum(count), sum(weight)
+      from moved group by 1, 2, 3 order by 1, 2, 3
       on conflict (app_id, event, bucket)
       do update set count = r.count + excluded.count, weight = r.weight + excluded.weight
+    ),
+    totals as (
+      insert into event_totals_folded as r (app_id, event, count, weight, first_at, last_at)
+      select app_id, event, sum(count), sum(weight), min(first_at), max(last_at)
+      from moved group by 1, 2 order by 1, 2
+      on conflict (app_id, event) do update set
+        count = r.count + excluded.count,
+        weight = r.weight + excluded.weight,
+        first_at = least(r.first_at, excluded.first_at),
+        last_at = greatest(r.last_at, excluded.last_at)
     )
-    insert into event_totals as r (app_id, event, count, weight, first_at, last_at)
-    select app_id, event, count(*), sum(weight), min(created_at), max(created_at)
-    from input group by 1, 2 order by 1, 2
-    on conflict (app_id, event) do update set
-      count = r.count + excluded.count,
-      weight = r.weight + excluded.weight,
-      first_at = least(r.first_at, excluded.first_at),
-      last_at = greatest(r.last_at, excluded.last_at)
-  `;
+    select count(*)::text as moved from moved
+  `.execute(db);
+  return Number(rows[0].moved);
+}
+
+/**
+ * Returns the space of folded deltas to the table, so the next deltas reuse it and the
+ * scans of readers and folds stay short. Autovacuum alone lets a busy table grow between
+ * its rounds (a minute apart by default).
+ */
+export async function vacuumRollupDeltas(db: Kysely<Schema>): Promise<void> {
+  await sql`vacuum event_rollup_deltas`.execute(db);
 }
 
 /** Forgets idempotency keys claimed before `before` (they are kept for at least 24 hours). */
@@ -191,13 +223,17 @@ export async function summariseEvents(
         and q.bucket >= least(b.week_from, b.month_from)
         and q.bucket < greatest(b.week_to, b.month_to)
       group by q.event
+    ),
+    totals as (
+      select event, sum(count) as count, sum(weight) as weight
+      from event_totals where app_id = ${appId}
+      group by event
     )
     select t.event, t.count as total_count, t.weight as total_weight,
       coalesce(p.day_count, 0) as day_count, coalesce(p.day_weight, 0) as day_weight,
       coalesce(p.week_count, 0) as week_count, coalesce(p.week_weight, 0) as week_weight,
       coalesce(p.month_count, 0) as month_count, coalesce(p.month_weight, 0) as month_weight
-    from event_totals t left join periods p on p.event = t.event
-    where t.app_id = ${appId}
+    from totals t left join periods p on p.event = t.event
     order by t.event
   `.execute(db);
   const pair = (row: Record<string, string | bigint>, prefix: string): Totals => ({
@@ -240,10 +276,18 @@ export async function eventSeries(
         select generate_series(
           date_bin('1 minute', ${from.toISOString()}::timestamptz, ${EPOCH}::timestamptz),
           ${to.toISOString()}::timestamptz - interval '1 microsecond', interval '1 minute') as t
+      ),
+      sums as (
+        select bucket as t, sum(count) as count, sum(weight) as weight
+        from event_minutes
+        where app_id = ${appId} and event = ${event}
+          and bucket >= date_bin('1 minute', ${from.toISOString()}::timestamptz,
+            ${EPOCH}::timestamptz)
+          and bucket < ${to.toISOString()}::timestamptz
+        group by 1
       )
-      select s.t, coalesce(m.count, 0) as count, coalesce(m.weight, 0) as weight
-      from slots s left join event_minutes m
-        on m.app_id = ${appId} and m.event = ${event} and m.bucket = s.t
+      select s.t, coalesce(x.count, 0) as count, coalesce(x.weight, 0) as weight
+      from slots s left join sums x on x.t = s.t
       order by s.t`
     : sql<{ t: Date; count: string; weight: string }>`
       with slots as (
@@ -330,8 +374,9 @@ export interface UserActivity {
 }
 
 /**
- * The users with the most events of one name in [from, to): raw rows, bounded by the
- * (app_id, event, created_at) index, so the cost follows the range asked for.
+ * The users with the most events of one name in [from, to): raw rows, found through the
+ * (app_id, created_at, id, event) index, so the cost follows the range asked for and only
+ * that event's rows are read from the table.
  */
 export async function topUsers(
   db: Kysely<Schema>,

@@ -45,6 +45,16 @@ export interface EventTotalsTable {
   last_at: Timestamp;
 }
 
+export interface RollupDeltasTable {
+  app_id: string;
+  event: string;
+  minute: Timestamp;
+  count: Int8;
+  weight: Numeric;
+  first_at: Timestamp;
+  last_at: Timestamp;
+}
+
 export interface BeaconsTable {
   id: string;
   app_id: string;
@@ -80,9 +90,14 @@ export interface OperatorSessionsTable {
 export interface Schema extends MonitorTables {
   apps: AppsTable;
   events: EventsTable;
+  /** Views: the folded rollups plus the deltas not folded yet (several rows a key: sum them). */
   event_minutes: RollupTable;
   event_quarters: RollupTable;
   event_totals: EventTotalsTable;
+  event_minutes_folded: RollupTable;
+  event_quarters_folded: RollupTable;
+  event_totals_folded: EventTotalsTable;
+  event_rollup_deltas: RollupDeltasTable;
   beacons: BeaconsTable;
   idempotency_keys: IdempotencyKeysTable;
   operators: OperatorsTable;
