@@ -3,8 +3,8 @@ import { type Kysely, sql } from "kysely";
 // A batch of events no longer upserts its minute, quarter and total rollup rows: with many
 // event names (one per beacon) that cost three index probes and row updates per event. It
 // appends one delta row per (app, event, minute) instead, in the same statement and
-// commit as the events, and a background fold moves deltas into the folded rollups a few
-// at a time per key.
+// commit as the events, and a background fold moves the deltas into the folded rollups,
+// upserting each key once per fold.
 //
 // Readers keep reading event_minutes, event_quarters and event_totals: views over the
 // folded rows plus the deltas not folded yet, so every read sees each committed event
@@ -14,7 +14,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql`alter table ${sql.table(table)} rename to ${sql.table(`${table}_folded`)}`
       .execute(db);
   }
-  // No index: rows live a second or two; the fold and the readers scan the few there are.
+  // No index: rows live a few seconds (HARTSLAG_ROLLUP_FOLD_MS); the fold and the readers
+  // scan the few there are.
   await sql`
     create table event_rollup_deltas (
       app_id text not null,

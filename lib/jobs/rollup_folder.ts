@@ -38,7 +38,10 @@ export class RollupFolder {
     await this.#folding;
   }
 
-  /** Folds every delta committed so far (or joins the fold in progress); deltas moved. */
+  /**
+   * Folds every delta committed so far; while a fold is already running, joins that one
+   * instead (deltas committed after it began wait for the next). Returns deltas moved.
+   */
   foldNow(): Promise<number> {
     this.#folding ??= this.#foldAll().finally(() => (this.#folding = undefined));
     return this.#folding;
