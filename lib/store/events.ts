@@ -121,16 +121,23 @@ function insertStatement(keyed: boolean) {
  * fold deleted is skipped) and upsert keys in sorted order. Returns how many deltas moved.
  */
 export async function foldRollupDeltas(db: Kysely<Schema>, limit: number): Promise<number> {
+  // The deltas are summed per minute once; the quarters and totals are summed from those
+  // sums, a fraction of the deltas when many batches touch the same names.
   const { rows } = await sql<{ moved: string }>`
     with moved as (
       delete from event_rollup_deltas
       where ctid = any(array(select ctid from event_rollup_deltas limit ${limit}))
       returning app_id, event, minute, count, weight, first_at, last_at
     ),
+    per_minute as (
+      select app_id, event, minute, count(*) as deltas, sum(count) as count,
+        sum(weight) as weight, min(first_at) as first_at, max(last_at) as last_at
+      from moved group by 1, 2, 3
+    ),
     minutes as (
       insert into event_minutes_folded as r (app_id, event, bucket, count, weight)
-      select app_id, event, minute, sum(count), sum(weight)
-      from moved group by 1, 2, 3 order by 1, 2, 3
+      select app_id, event, minute, count, weight
+      from per_minute order by 1, 2, 3
       on conflict (app_id, event, bucket)
       do update set count = r.count + excluded.count, weight = r.weight + excluded.weight
     ),
@@ -138,21 +145,21 @@ export async function foldRollupDeltas(db: Kysely<Schema>, limit: number): Promi
       insert into event_quarters_folded as r (app_id, event, bucket, count, weight)
       select app_id, event, date_bin('15 minutes', minute, ${sql.lit(EPOCH)}::timestamptz),
         sum(count), sum(weight)
-      from moved group by 1, 2, 3 order by 1, 2, 3
+      from per_minute group by 1, 2, 3 order by 1, 2, 3
       on conflict (app_id, event, bucket)
       do update set count = r.count + excluded.count, weight = r.weight + excluded.weight
     ),
     totals as (
       insert into event_totals_folded as r (app_id, event, count, weight, first_at, last_at)
       select app_id, event, sum(count), sum(weight), min(first_at), max(last_at)
-      from moved group by 1, 2 order by 1, 2
+      from per_minute group by 1, 2 order by 1, 2
       on conflict (app_id, event) do update set
         count = r.count + excluded.count,
         weight = r.weight + excluded.weight,
         first_at = least(r.first_at, excluded.first_at),
         last_at = greatest(r.last_at, excluded.last_at)
     )
-    select count(*)::text as moved from moved
+    select coalesce(sum(deltas), 0)::text as moved from per_minute
   `.execute(db);
   return Number(rows[0].moved);
 }
