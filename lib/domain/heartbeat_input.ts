@@ -17,27 +17,22 @@ const mustBeInteger = (field: string) => `The ${humanise(field)} field must be a
 
 const absent = (value: unknown) => value === undefined || value === null;
 
-const eventName = z
-  .unknown()
-  .superRefine((value, ctx) => {
-    if (absent(value)) return void ctx.addIssue({ code: "custom", message: required("event") });
-    if (typeof value !== "string") {
-      return void ctx.addIssue({ code: "custom", message: "The event field must be a string." });
-    }
-    if (!value.isWellFormed() || value.includes("\0")) {
-      return void ctx.addIssue({
-        code: "custom",
-        message: "The event field must not contain NUL characters or unpaired surrogates.",
-      });
-    }
-    if ([...value].length > 255) {
-      ctx.addIssue({
-        code: "custom",
-        message: "The event field must not be greater than 255 characters.",
-      });
-    }
-  })
-  .transform((value) => value as string);
+const eventName = z.unknown().transform((value, ctx) => {
+  const fail = (message: string) => {
+    ctx.addIssue({ code: "custom", message });
+    return z.NEVER;
+  };
+  if (absent(value)) return fail(required("event"));
+  if (typeof value !== "string") return fail("The event field must be a string.");
+  if (!value.isWellFormed() || value.includes("\0")) {
+    return fail("The event field must not contain NUL characters or unpaired surrogates.");
+  }
+  // Code points, not UTF-16 units; only a string of more than 255 units can have too many.
+  if (value.length > 255 && [...value].length > 255) {
+    return fail("The event field must not be greater than 255 characters.");
+  }
+  return value;
+});
 
 const optionalInt64 = (field: string) =>
   z.unknown().transform((value, ctx) => {
@@ -74,14 +69,15 @@ export type HeartbeatValidation =
 
 /** Validates a decoded body as Laravel would after its TrimStrings middleware. */
 export function validateHeartbeat(body: unknown): HeartbeatValidation {
-  const normalised = normaliseLaravelInput(body);
+  // Only these fields are read, so only they are normalised (strings trimmed, "" to null).
   const input: Record<string, unknown> =
-    normalised !== null && typeof normalised === "object" && !Array.isArray(normalised)
-      ? normalised as Record<string, unknown>
+    body !== null && typeof body === "object" && !Array.isArray(body)
+      ? body as Record<string, unknown>
       : {};
   const errors: ErrorBag = {};
   const field = <T>(name: keyof typeof heartbeatFields, schema: z.ZodType<T>): T | undefined => {
-    const result = schema.safeParse(input[name]);
+    const value = Object.hasOwn(input, name) ? input[name] : undefined;
+    const result = schema.safeParse(normaliseLaravelInput(value));
     if (result.success) return result.data;
     errors[name] = result.error.issues.map((issue) => issue.message);
     return undefined;

@@ -19,6 +19,17 @@ Deno.test("strings are trimmed as Laravel's TrimStrings does, empty ones become 
   });
 });
 
+Deno.test("whitespace on one edge only is trimmed too; inner and non-space edges are kept", () => {
+  const events = ["x\u00A0", "\u3000x", "x\n", "a  b", "été", "x"];
+  equal(
+    events.map((event) => {
+      const result = validateHeartbeat({ event });
+      return result.ok ? result.value.event : result.errors;
+    }),
+    ["x", "x", "x", "a  b", "été", "x"],
+  );
+});
+
 Deno.test("255 characters are counted as characters, not UTF-16 units", () => {
   equal(validateHeartbeat({ event: "😀".repeat(255) }).ok, true);
   equal(validateHeartbeat({ event: "😀".repeat(256) }).ok, false);

@@ -25,12 +25,21 @@ export function humanise(field: string): string {
 
 const edgeWhitespace = /^[\s\uFEFF\u200B\u200E]+|[\s\uFEFF\u200B\u200E]+$/gu;
 
+/** Printable ASCII other than the space: no character of it is trimmed. */
+const isPrintableAscii = (code: number) => code > 0x20 && code < 0x7f;
+
 /**
  * Laravel's TrimStrings and ConvertEmptyStringsToNull middleware, applied to a decoded body:
  * every string is trimmed, and an empty one becomes null.
  */
 export function normaliseLaravelInput(value: unknown): unknown {
   if (typeof value === "string") {
+    // Most strings start and end with a visible ASCII character: nothing to trim.
+    if (
+      isPrintableAscii(value.charCodeAt(0)) && isPrintableAscii(value.charCodeAt(value.length - 1))
+    ) {
+      return value;
+    }
     const trimmed = value.replace(edgeWhitespace, "");
     return trimmed === "" ? null : trimmed;
   }
