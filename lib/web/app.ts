@@ -7,7 +7,7 @@ import { errorResponse, HttpError, json } from "./http_error.ts";
 import { embeddedFiles } from "../embedded.ts";
 import { mountAssets, readStaticFiles, type StaticFile, staticFilesFrom } from "./assets.ts";
 import { type ClientAssets, clientAssets, embeddedClientAssets } from "./client_build.ts";
-import { mountRoutes, type PageSupport, staticHandlers } from "./fs_routes.ts";
+import { directHandlers, mountRoutes, type PageSupport } from "./fs_routes.ts";
 import { registerIslands } from "./islands.ts";
 import { renderPage } from "./render.tsx";
 import { type Manifest, METHODS, type RouteContext } from "./route.ts";
@@ -178,6 +178,16 @@ function unroutedLabel(c: Context): string {
 
 const knownMethods = new Set<string>(METHODS);
 
+/** A path segment decoded as the router decodes parameters; undefined when it cannot be. */
+function lastSegment(raw: string): string | undefined {
+  if (!raw.includes("%")) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The method as a metric label: any method outside the known ones is OTHER (bounded). */
 function methodLabel(method: string): string {
   return knownMethods.has(method) ? method : "OTHER";
@@ -246,11 +256,12 @@ export function createApp(services: Services, manifest: Manifest): Hono {
     };
   });
 
-  // Static routes are answered without the router, with the same ids, errors and metrics.
+  // Routes without parameters, or with only a last one, are answered without the router,
+  // with the same ids, errors and metrics.
   const direct = new Map(
-    [...staticHandlers(manifest)].map(([key, { pattern, handle }]) => {
+    [...directHandlers(manifest)].map(([key, { pattern, handle, param }]) => {
       const [method] = key.split(" ");
-      return [key, { handle, counts: http.route(method, pattern) }];
+      return [key, { handle, param, counts: http.route(method, pattern) }];
     }),
   );
   const routed = app.fetch;
@@ -258,12 +269,22 @@ export function createApp(services: Services, manifest: Manifest): Hono {
     const url = req.url;
     const start = url.indexOf("/", url.indexOf("//") + 2);
     const query = url.indexOf("?", start);
-    const route = direct.get(`${req.method} ${url.slice(start, query < 0 ? undefined : query)}`);
+    const path = url.slice(start, query < 0 ? undefined : query);
+    let route = direct.get(`${req.method} ${path}`);
+    let params: Record<string, string> = {};
+    if (!route) {
+      const slash = path.lastIndexOf("/");
+      const segment = slash < path.length - 1 ? lastSegment(path.slice(slash + 1)) : undefined;
+      route = segment === undefined
+        ? undefined
+        : direct.get(`${req.method} ${path.slice(0, slash)}/*`);
+      if (route?.param) params = { [route.param]: segment! };
+    }
     if (!route || sample > 0) {
       return routed(req, env as never, executionCtx as never);
     }
     const remote = (env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr;
-    const ctx = new RequestContext(req, services, requestIdFrom(req), {});
+    const ctx = new RequestContext(req, services, requestIdFrom(req), params);
     ctx.remoteAddr = remote?.hostname;
     const finish = (res: Response) => {
       ctx.stamp(res);

@@ -43,27 +43,55 @@ const folderOf = (file: string) => file.slice(0, file.lastIndexOf("/") + 1);
 /** A folder with a `(group)` segment: its middleware wraps its routes, not a URL prefix. */
 const inGroup = (folder: string) => /\/\([^/]+\)\//.test(folder);
 
+/** A route answered without the router (see directHandlers). */
+export interface DirectRoute {
+  pattern: string;
+  handle: Handler;
+  /** The parameter the last path segment is, for a route whose only parameter it is. */
+  param?: string;
+}
+
+const segmentsOf = (pattern: string) => pattern.split("/");
+const isParam = (segment: string) => segment.startsWith(":");
+
+/** Whether some path could match both patterns (a parameter matches any one segment). */
+function overlap(a: string, b: string): boolean {
+  const [x, y] = [segmentsOf(a), segmentsOf(b)];
+  return x.length === y.length &&
+    x.every((segment, i) => segment === y[i] || isParam(segment) || isParam(y[i]));
+}
+
 /**
- * Routes that the router need not be asked about: no `[param]` in their path, no middleware
- * folder above them, not pages. Keyed by "METHOD /path"; the events endpoint is one, and
- * skipping the router and its middleware chain is a measurable share of its cost.
+ * Routes that the router need not be asked about: no middleware folder above them, not
+ * pages, and either no `[param]` in their path or only a last one that no other route
+ * shares paths with. Keyed by "METHOD /path", or "METHOD /prefix/*" for a last parameter;
+ * the events endpoint and the beacon pixel are such routes, and skipping the router and its
+ * middleware chain is a measurable share of their cost.
  */
-export function staticHandlers(
-  manifest: Manifest,
-): Map<string, { pattern: string; handle: Handler }> {
+export function directHandlers(manifest: Manifest): Map<string, DirectRoute> {
   const files = Object.keys(manifest.routes);
   const middlewareFolders = files.filter(isMiddlewareFile).map(folderOf);
-  const routes = new Map<string, { pattern: string; handle: Handler }>();
+  const isRoute = (file: string) => !isMiddlewareFile(file) && !/\/_[^/]+$/.test(file);
+  const patterns = files.filter(isRoute).map(routePattern);
+  const routes = new Map<string, DirectRoute>();
   for (const [file, module] of Object.entries(manifest.routes)) {
-    if (isMiddlewareFile(file) || module.default || /\/_[^/]+$/.test(file)) continue;
-    if (file.includes("[") || middlewareFolders.some((folder) => file.startsWith(folder))) {
+    if (!isRoute(file) || module.default) continue;
+    if (middlewareFolders.some((folder) => file.startsWith(folder))) continue;
+    const pattern = routePattern(file);
+    const handlers = Object.entries(module.handler ?? {});
+    if (!pattern.includes(":")) {
+      for (const path of routePaths(pattern, module)) {
+        for (const [method, handle] of handlers) {
+          routes.set(`${method} ${path}`, { pattern, handle });
+        }
+      }
       continue;
     }
-    const pattern = routePattern(file);
-    for (const path of routePaths(pattern, module)) {
-      for (const [method, handle] of Object.entries(module.handler ?? {})) {
-        routes.set(`${method} ${path}`, { pattern, handle });
-      }
+    const last = pattern.match(/^([^:]*)\/:(\w+)$/);
+    if (!last || patterns.some((other) => other !== pattern && overlap(other, pattern))) continue;
+    const [, prefix, param] = last;
+    for (const [method, handle] of handlers) {
+      routes.set(`${method} ${prefix}/*`, { pattern, handle, param });
     }
   }
   return routes;

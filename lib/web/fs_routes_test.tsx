@@ -2,7 +2,7 @@ import { deepStrictEqual as equal, ok } from "node:assert/strict";
 import { type Context, Hono } from "hono";
 import type { Services } from "../services.ts";
 import { silentLogger } from "../log.ts";
-import { mountRoutes, type PageSupport, routePattern, staticHandlers } from "./fs_routes.ts";
+import { directHandlers, mountRoutes, type PageSupport, routePattern } from "./fs_routes.ts";
 import { HttpError } from "./http_error.ts";
 import type { AppProps, Manifest, PageProps, RouteContext } from "./route.ts";
 import { renderPage } from "./render.tsx";
@@ -149,13 +149,39 @@ Deno.test("a route answers with a trailing slash only when it says so", async ()
   equal(await (await app.request("/strict")).text(), "strict");
   equal((await app.request("/strict/")).status, 404);
   equal(
-    [...staticHandlers(manifest)].map(([key, { pattern }]) => `${key} → ${pattern}`),
+    [...directHandlers(manifest)].map(([key, { pattern }]) => `${key} → ${pattern}`),
     [
       "GET /pixel → /pixel",
       "POST /pixel → /pixel",
       "GET /pixel/ → /pixel",
       "POST /pixel/ → /pixel",
       "GET /strict → /strict",
+    ],
+  );
+});
+
+Deno.test("a route whose only parameter is its last segment skips the router unless it shares paths", () => {
+  const handler = { GET: () => new Response("ok") };
+  const manifest: Manifest = {
+    routes: {
+      "./routes/beet/index.ts": { handler },
+      "./routes/beet/[token].ts": { handler: { ...handler, POST: () => new Response("hit") } },
+      "./routes/items/[id].ts": { handler },
+      "./routes/items/new.ts": { handler },
+      "./routes/a/[x]/b.ts": { handler },
+      "./routes/apps/_middleware.ts": { middleware: (_ctx, next) => next() },
+      "./routes/apps/[app].ts": { handler },
+    },
+  };
+  equal(
+    [...directHandlers(manifest)].map(([key, { pattern, param }]) =>
+      `${key} → ${pattern}${param ? ` (${param})` : ""}`
+    ),
+    [
+      "GET /beet → /beet",
+      "GET /beet/* → /beet/:token (token)",
+      "POST /beet/* → /beet/:token (token)",
+      "GET /items/new → /items/new",
     ],
   );
 });
