@@ -213,3 +213,35 @@ Deno.test("the server folds deltas in the background", { ignore: againstBundle }
     await server.close();
   }
 });
+
+for (const database of databaseChoices) {
+  Deno.test(
+    `a batch stores each event at its own time, however many share a millisecond (${database})`,
+    {
+      ignore: againstBundle,
+    },
+    async () => {
+      const server = await startTestServer(database);
+      try {
+        const base = Date.parse("2024-05-08T12:00:00.000Z");
+        const offsets = [0, 0, 0, 1, 1, 0, 999, 999, 1000, 0, -1, -1];
+        const events: NewEvent[] = offsets.map((offset, i) => ({
+          appId: "app_times",
+          event: `e${i}`,
+          weight: 1n,
+          userId: null,
+          createdAt: new Date(base + offset),
+        }));
+        await insertEvents(server.services.database, events);
+        const { rows } = await sql<{ event: string; created_at: Date }>`
+        select event, created_at from events where app_id = 'app_times'`.execute(
+          server.services.db,
+        );
+        const stored = new Map(rows.map((row) => [row.event, new Date(row.created_at).getTime()]));
+        equal(events.map((e) => stored.get(e.event)), offsets.map((offset) => base + offset));
+      } finally {
+        await server.close();
+      }
+    },
+  );
+}
