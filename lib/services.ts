@@ -80,6 +80,10 @@ export function createServices(parts: ServiceParts): Services {
       for (const event of batch) live.add(event.appId, event.event);
     },
     onError: (error, batchSize) => log.log("error", "event batch failed", { error, batchSize }),
+    onOverdue: () => {
+      log.log("warn", "an event batch did not commit in time; reconnecting for the next ones");
+      parts.database.abandonBatchConnection?.();
+    },
     onBatch: metrics.writers.watch("events", () => eventWriter),
     ...config.writer,
   });

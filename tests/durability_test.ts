@@ -180,6 +180,46 @@ Deno.test("a hanging database: a full queue is 503 at once, waiters get 503 in t
   }
 });
 
+Deno.test("a batch connection that stops answering is replaced: 503 in time, then 201 again", {
+  ignore: againstBundle,
+}, async () => {
+  const db = await createTestDatabase();
+  const proxy = new TcpProxy({ hostname: "127.0.0.1", port: Number(new URL(db.url).port) });
+  proxy.start();
+  const proxied = new URL(db.url);
+  proxied.port = String(proxy.port);
+  const server = await startTestServer("postgres", {
+    env: { DATABASE_URL: proxied.toString(), HARTSLAG_WRITER_WAIT_MS: "500" },
+  });
+  const api = client(server);
+  try {
+    const app = await api.createApp();
+    equal((await api.heartbeat(app.token, { event: "before" })).status, 201);
+    // Every connection open now hangs for good, as one silently dropped by a firewall would.
+    proxy.freezeOpen();
+    const started = Date.now();
+    const hung = await api.heartbeat(app.token, { event: "hung" });
+    await hung.body?.cancel();
+    equal(hung.status, 503);
+    ok(Date.now() - started < 3_000, "answered within the wait bound");
+    let after = 0;
+    for (let i = 0; i < 50 && after !== 201; i++) {
+      const retry = await api.heartbeat(app.token, { event: "after" });
+      await retry.body?.cancel();
+      after = retry.status;
+      if (after !== 201) await new Promise((r) => setTimeout(r, 100));
+    }
+    equal(after, 201, "a new connection takes the batches");
+    const stored = await storedCounts(db.url, app.id);
+    equal([stored.rows, stored.totals], [2, 2]);
+  } finally {
+    // The pool's connections hang too: closing them lets the server's shutdown finish.
+    proxy.close();
+    await server.close();
+    await db.drop();
+  }
+});
+
 Deno.test("spawned server: SIGKILL under load, every acknowledged event survives the restart", async () => {
   const db = await createTestDatabase();
   const dataDir = await Deno.makeTempDir({ prefix: "hartslag-crash-" });

@@ -12,10 +12,16 @@ export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Kysely<Schema>;
   /**
-   * Runs one compiled statement on any free connection, as a prepared statement where the
-   * driver has them: the hot path's way around Kysely's reserve-a-connection-per-query.
+   * Runs one of the hot path's batch statements, as a prepared statement where the driver
+   * has them. On PostgreSQL they all go to one connection of their own, in order: batches in
+   * flight together are pipelined on it, and one warm backend runs them all.
    */
   run(query: CompiledQuery): Promise<void>;
+  /**
+   * Gives up on the batch connection, failing the statements it holds, and opens another:
+   * for a connection that stopped answering, which would hold every later batch too.
+   */
+  abandonBatchConnection?(): void;
   /**
    * Subscribes to a PostgreSQL NOTIFY channel on a dedicated connection that reconnects by
    * itself; resolves once listening, with the function that stops. Only on PostgreSQL: the
@@ -29,7 +35,7 @@ export interface DatabaseOptions {
   /** A PostgreSQL URL; when absent the embedded database in `dataDir` is used. */
   url?: string;
   dataDir: string;
-  /** Connections to PostgreSQL: the writer keeps several batches in flight. */
+  /** Connections to PostgreSQL for everything but the batches (see `run`). */
   poolSize?: number;
   /**
    * PGlite's runtime files, for a single-file build that has none beside PGlite's module;
@@ -40,20 +46,30 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const client = postgres(options.url, {
-      max: options.poolSize ?? 10,
-      connection: { TimeZone: "UTC", application_name: "hartslag" },
-      onnotice: () => {},
-      connect_timeout: 5,
-    });
+    const connect = (max: number) =>
+      postgres(options.url!, {
+        max,
+        connection: { TimeZone: "UTC", application_name: "hartslag" },
+        onnotice: () => {},
+        connect_timeout: 5,
+      });
+    const client = connect(options.poolSize ?? 10);
+    // Batches spread over the pool cost PostgreSQL about a fifth more CPU per event than on
+    // one connection (measured with bench/ingest.ts): each would wake a colder backend.
+    let batches = connect(1);
     const db = new Kysely<Schema>({ dialect: new PostgresPoolDialect(client) });
     return {
       kind: "postgres",
       db,
       async run(query) {
-        await client.unsafe(query.sql, query.parameters as postgres.ParameterOrJSON<never>[], {
+        await batches.unsafe(query.sql, query.parameters as postgres.ParameterOrJSON<never>[], {
           prepare: true,
         });
+      },
+      abandonBatchConnection() {
+        const stuck = batches;
+        batches = connect(1);
+        stuck.end({ timeout: 0 }).catch(() => {});
       },
       async listen(channel, onMessage) {
         const { unlisten } = await client.listen(channel, onMessage);
@@ -61,7 +77,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       },
       async close() {
         // Bounded: queries stuck on a dead connection must not keep the process from exiting.
-        await client.end({ timeout: 2 });
+        await Promise.all([client.end({ timeout: 2 }), batches.end({ timeout: 2 })]);
         await db.destroy();
       },
     };

@@ -18,6 +18,12 @@ export interface GroupWriterOptions<T> {
   /** How long a caller waits for its commit before it is answered 503 (default 10 s). */
   maxWaitMs?: number;
   onError?: (error: unknown, batchSize: number) => void;
+  /**
+   * Called when batches are found still committing after `maxWaitMs` (once per batch; their
+   * waiters have been answered 503): the place to give up on a connection that stopped
+   * answering.
+   */
+  onOverdue?: () => void;
   /** After each batch: its size, the commit's duration in seconds, and whether it stored. */
   onBatch?: (size: number, seconds: number, stored: boolean) => void;
 }
@@ -48,13 +54,13 @@ function settle<T>(waiter: Waiter<T>, error?: Error): void {
 /**
  * Group commit: writes queue up, and each batch commits many of them in one transaction.
  * Batches form naturally — while some commit, the next fill — with up to `maxInFlight`
- * batches on separate connections. `write` resolves only after its batch committed, and
+ * batches in flight. `write` resolves only after its batch committed, and
  * rejects with WriteUnavailable when the queue is full, the database failed, or the commit
  * took longer than `maxWaitMs` (a write still queued then is dropped, never stored).
  */
 export class GroupWriter<T> {
   #queue: Waiter<T>[] = [];
-  #batches = new Set<{ since: number; waiters: Waiter<T>[] }>();
+  #batches = new Set<{ since: number; waiters: Waiter<T>[]; overdue: boolean }>();
   #scheduled = false;
   #closed = false;
   #idle: (() => void)[] = [];
@@ -121,6 +127,7 @@ export class GroupWriter<T> {
       const batch = {
         since: performance.now(),
         waiters: this.#queue.splice(0, this.options.maxBatch),
+        overdue: false,
       };
       this.#batches.add(batch);
       const release = () => {
@@ -148,9 +155,13 @@ export class GroupWriter<T> {
       settle(this.#queue.shift()!, late);
       dropped++;
     }
+    let overdue = false;
     for (const batch of this.#batches) {
-      if (batch.since < deadline) batch.waiters.forEach((waiter) => settle(waiter, late));
+      if (batch.since >= deadline || batch.overdue) continue;
+      batch.overdue = overdue = true;
+      batch.waiters.forEach((waiter) => settle(waiter, late));
     }
+    if (overdue) this.options.onOverdue?.();
     this.stats.timeouts += dropped;
     if (dropped > 0 && this.#queue.length === 0 && this.#batches.size === 0) this.#becameIdle();
   }

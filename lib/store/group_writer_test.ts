@@ -128,6 +128,34 @@ Deno.test("a write still queued when the database hangs is dropped, never stored
   equal(stored, [1]);
 });
 
+Deno.test("batches stuck past the wait bound are reported once, and the writer goes on", async () => {
+  const stuck = deferred();
+  let overdue = 0;
+  const stored: number[] = [];
+  const writer = new GroupWriter<number>({
+    commit: async (batch) => {
+      if (batch.includes(1) || batch.includes(2)) await stuck.promise;
+      stored.push(...batch);
+    },
+    maxBatch: 1,
+    maxInFlight: 3,
+    maxQueue: 10,
+    pipelineDepth: 1,
+    maxWaitMs: 50,
+    onOverdue: () => {
+      overdue++;
+      stuck.reject(new Error("connection abandoned"));
+    },
+  });
+  const hung = [writer.write(1), writer.write(2)];
+  for (const write of hung) await rejects(write, WriteUnavailable);
+  equal(overdue, 1);
+  await writer.write(3);
+  await writer.close();
+  equal(stored, [3]);
+  equal(overdue, 1);
+});
+
 Deno.test("close drains what is queued, then refuses new writes", async () => {
   const stored: number[] = [];
   const writer = new GroupWriter<number>({

@@ -1,12 +1,15 @@
 /**
  * A loopback TCP proxy in front of PostgreSQL, so a test can cut the database off from a
- * running server (refuse), make it hang (stall), and bring it back (forward).
+ * running server (refuse), make it hang (stall), hang only the connections open now
+ * (freezeOpen), and bring it back (forward).
  */
 export class TcpProxy {
   #listener: Deno.Listener | undefined;
   #connections = new Set<Deno.Conn>();
   #mode: "forward" | "refuse" | "stall" = "forward";
   #stalled: (() => void)[] = [];
+  /** Connections that pass no bytes any more, whatever the mode. */
+  #frozen = new Set<Deno.Conn>();
   port = 0;
 
   constructor(private readonly target: { hostname: string; port: number }) {}
@@ -36,8 +39,14 @@ export class TcpProxy {
     this.#mode = "stall";
   }
 
+  /** The connections open now hang for good (no error, no bytes); new ones are forwarded. */
+  freezeOpen(): void {
+    for (const conn of this.#connections) this.#frozen.add(conn);
+  }
+
   close(): void {
     this.refuse();
+    this.#frozen.clear();
     this.#stalled.splice(0).forEach((resume) => resume());
   }
 
@@ -72,7 +81,7 @@ export class TcpProxy {
         for (;;) {
           const n = await from.read(buffer);
           if (n === null) break;
-          while (this.#mode === "stall") {
+          while (this.#mode === "stall" || this.#frozen.has(from)) {
             await new Promise<void>((resume) => this.#stalled.push(resume));
           }
           let written = 0;
