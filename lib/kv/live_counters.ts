@@ -11,10 +11,17 @@ export interface LiveCounterIntervals {
   /** How often app totals (the keys pages watch) are written. */
   totalsMs: number;
   /**
-   * How often per-event counts are written. Longer: with many event names (one per beacon)
-   * each flush writes a KV key per name, so rarer flushes fold more events into each.
+   * How often per-event counts are written, at most. Longer: with many event names (one per
+   * beacon) each flush writes a KV key per name, so rarer flushes fold more events into each.
    */
   eventsMs: number;
+  /**
+   * Per-event keys written a second, about, once names are many: after a flush of n keys the
+   * next waits n / eventKeysPerSecond seconds if that is longer (default 2,000)…
+   */
+  eventKeysPerSecond?: number;
+  /** …but never longer than this (default 5 s). */
+  maxEventsMs?: number;
 }
 
 /**
@@ -28,6 +35,8 @@ export class LiveCounters {
   /** app → event → increments not yet in KV (numbers: a flush's worth never nears 2^53). */
   #pendingEvents = new Map<string, Map<string, number>>();
   #eventsFlushedAt = performance.now();
+  /** The wait before the next per-event flush, set by the size of the last one. */
+  #eventsWaitMs: number;
   #flushing: Promise<void> | undefined;
   #flushAll = false;
 
@@ -35,7 +44,9 @@ export class LiveCounters {
     private readonly kv: Deno.Kv,
     private readonly onError: (error: unknown) => void = () => {},
     private readonly intervals: LiveCounterIntervals = { totalsMs: 100, eventsMs: 1000 },
-  ) {}
+  ) {
+    this.#eventsWaitMs = intervals.eventsMs;
+  }
 
   add(appId: string, event: string, count = 1): void {
     this.#pendingTotals.set(appId, (this.#pendingTotals.get(appId) ?? 0) + count);
@@ -75,14 +86,16 @@ export class LiveCounters {
         }
         this.#pendingTotals.clear();
         const now = performance.now();
-        if (this.#flushAll || now - this.#eventsFlushedAt >= this.intervals.eventsMs) {
+        if (this.#flushAll || now - this.#eventsFlushedAt >= this.#eventsWaitMs) {
           this.#eventsFlushedAt = now;
+          const totals = mutations.length;
           for (const [appId, events] of this.#pendingEvents) {
             for (const [event, count] of events) {
               mutations.push([liveKeys.event(appId, event), BigInt(count)]);
             }
           }
           this.#pendingEvents.clear();
+          this.#eventsWaitMs = this.#eventsWait(mutations.length - totals);
         }
         await this.#write(mutations);
       }
@@ -90,6 +103,12 @@ export class LiveCounters {
       this.#flushing = undefined;
       this.#flushAll = false;
     }
+  }
+
+  #eventsWait(keysWritten: number): number {
+    const { eventsMs, eventKeysPerSecond = 2_000, maxEventsMs = 5_000 } = this.intervals;
+    const paced = keysWritten / eventKeysPerSecond * 1000;
+    return Math.max(eventsMs, Math.min(maxEventsMs, paced));
   }
 
   async #write(mutations: [Deno.KvKey, bigint][]): Promise<void> {

@@ -29,3 +29,33 @@ Deno.test("app totals reach KV at their own pace; per-event counts wait for thei
     kv.close();
   }
 });
+
+Deno.test("with many event names, per-event counts are written less often", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const live = new LiveCounters(kv, undefined, {
+      totalsMs: 5,
+      eventsMs: 5,
+      eventKeysPerSecond: 10,
+      maxEventsMs: 60_000,
+    });
+    for (let i = 0; i < 50; i++) live.add("a1", `e${i}`);
+    const deadline = Date.now() + 5_000;
+    while ((await live.read("a1")).size < 50 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    equal((await live.read("a1")).size, 50, "the first per-event flush is not held back");
+
+    // 50 keys at 10 a second: the next per-event flush waits 5 s; totals keep their pace.
+    live.add("a1", "late");
+    while (await total(kv, "a1") !== 51n && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    equal(await total(kv, "a1"), 51n);
+    equal((await live.read("a1")).has("late"), false);
+    await live.flush();
+    equal((await live.read("a1")).get("late"), 1n);
+  } finally {
+    kv.close();
+  }
+});
