@@ -32,11 +32,11 @@ function pixelResponse(status: 200 | 429): Response {
       "cache-control": "no-store",
       "cross-origin-resource-policy": "cross-origin",
       "x-content-type-options": "nosniff",
+      // Without an Origin (an <img>, a server) any origin will do; one is set per request.
+      "access-control-allow-origin": "*",
     },
   });
 }
-
-const anyOrigin = { "access-control-allow-origin": "*" };
 
 /**
  * The pixel with CORS for pages on any origin: the answer is a public pixel and the token is
@@ -49,7 +49,8 @@ export function pixel(
   extra?: Record<string, string>,
 ): Response {
   const origin = ctx.req.headers.get("origin");
-  const cors = origin === null ? anyOrigin : {
+  if (origin === null) return ctx.reply(answers[status], extra);
+  const cors = {
     "access-control-allow-origin": origin,
     "access-control-allow-credentials": "true",
     "access-control-expose-headers": EXPOSED,
