@@ -34,6 +34,35 @@ async function storedCounts(databaseUrl: string, appId: string) {
   }
 }
 
+/** A test server on a fresh database whose connections all go through a TcpProxy. */
+async function serverBehindProxy(env: Record<string, string>) {
+  const db = await createTestDatabase();
+  const proxy = new TcpProxy({ hostname: "127.0.0.1", port: Number(new URL(db.url).port) });
+  proxy.start();
+  const proxied = new URL(db.url);
+  proxied.port = String(proxy.port);
+  const server = await startTestServer("postgres", {
+    env: { DATABASE_URL: proxied.toString(), ...env },
+  });
+  return { db, proxy, server };
+}
+
+/** Posts the event every 100 ms until it is answered 201, for up to 5 s: the last status. */
+async function retryUntilStored(
+  api: ReturnType<typeof client>,
+  token: string,
+  event: string,
+): Promise<number> {
+  let status = 0;
+  for (let i = 0; i < 50 && status !== 201; i++) {
+    const res = await api.heartbeat(token, { event });
+    await res.body?.cancel();
+    status = res.status;
+    if (status !== 201) await new Promise((r) => setTimeout(r, 100));
+  }
+  return status;
+}
+
 for (const database of databaseChoices) {
   Deno.test(`1,000 concurrent posts: every 201 is a stored row (${database})`, async () => {
     const server = await startTestServer(database);
@@ -96,14 +125,7 @@ Deno.test(
 );
 
 Deno.test("an unreachable database is 503 with Retry-After, and nothing is lost", async () => {
-  const db = await createTestDatabase();
-  const proxy = new TcpProxy({ hostname: "127.0.0.1", port: Number(new URL(db.url).port) });
-  proxy.start();
-  const proxied = new URL(db.url);
-  proxied.port = String(proxy.port);
-  const server = await startTestServer("postgres", {
-    env: { DATABASE_URL: proxied.toString(), HARTSLAG_WRITER_WAIT_MS: "1500" },
-  });
+  const { db, proxy, server } = await serverBehindProxy({ HARTSLAG_WRITER_WAIT_MS: "1500" });
   const api = client(server);
   try {
     const app = await api.createApp();
@@ -117,13 +139,7 @@ Deno.test("an unreachable database is 503 with Retry-After, and nothing is lost"
     equal((await fetch(`${server.url}/healthz`)).status, 503);
 
     proxy.forward();
-    let after = 0;
-    for (let i = 0; i < 50 && after !== 201; i++) {
-      const retry = await api.heartbeat(app.token, { event: "after" });
-      await retry.body?.cancel();
-      after = retry.status;
-      if (after !== 201) await new Promise((r) => setTimeout(r, 100));
-    }
+    const after = await retryUntilStored(api, app.token, "after");
     equal(after, 201);
     equal((await fetch(`${server.url}/healthz`)).status, 200);
     const { pendingDeltas: _, ...counts } = await storedCounts(db.url, app.id);
@@ -138,19 +154,11 @@ Deno.test("an unreachable database is 503 with Retry-After, and nothing is lost"
 Deno.test("a hanging database: a full queue is 503 at once, waiters get 503 in time", {
   ignore: againstBundle,
 }, async () => {
-  const db = await createTestDatabase();
-  const proxy = new TcpProxy({ hostname: "127.0.0.1", port: Number(new URL(db.url).port) });
-  proxy.start();
-  const proxied = new URL(db.url);
-  proxied.port = String(proxy.port);
-  const server = await startTestServer("postgres", {
-    env: {
-      DATABASE_URL: proxied.toString(),
-      HARTSLAG_WRITER_QUEUE: "5",
-      HARTSLAG_WRITER_IN_FLIGHT: "1",
-      HARTSLAG_WRITER_BATCH: "1",
-      HARTSLAG_WRITER_WAIT_MS: "1000",
-    },
+  const { db, proxy, server } = await serverBehindProxy({
+    HARTSLAG_WRITER_QUEUE: "5",
+    HARTSLAG_WRITER_IN_FLIGHT: "1",
+    HARTSLAG_WRITER_BATCH: "1",
+    HARTSLAG_WRITER_WAIT_MS: "1000",
   });
   const api = client(server);
   try {
@@ -183,14 +191,7 @@ Deno.test("a hanging database: a full queue is 503 at once, waiters get 503 in t
 Deno.test("a batch connection that stops answering is replaced: 503 in time, then 201 again", {
   ignore: againstBundle,
 }, async () => {
-  const db = await createTestDatabase();
-  const proxy = new TcpProxy({ hostname: "127.0.0.1", port: Number(new URL(db.url).port) });
-  proxy.start();
-  const proxied = new URL(db.url);
-  proxied.port = String(proxy.port);
-  const server = await startTestServer("postgres", {
-    env: { DATABASE_URL: proxied.toString(), HARTSLAG_WRITER_WAIT_MS: "500" },
-  });
+  const { db, proxy, server } = await serverBehindProxy({ HARTSLAG_WRITER_WAIT_MS: "500" });
   const api = client(server);
   try {
     const app = await api.createApp();
@@ -202,13 +203,7 @@ Deno.test("a batch connection that stops answering is replaced: 503 in time, the
     await hung.body?.cancel();
     equal(hung.status, 503);
     ok(Date.now() - started < 3_000, "answered within the wait bound");
-    let after = 0;
-    for (let i = 0; i < 50 && after !== 201; i++) {
-      const retry = await api.heartbeat(app.token, { event: "after" });
-      await retry.body?.cancel();
-      after = retry.status;
-      if (after !== 201) await new Promise((r) => setTimeout(r, 100));
-    }
+    const after = await retryUntilStored(api, app.token, "after");
     equal(after, 201, "a new connection takes the batches");
     const stored = await storedCounts(db.url, app.id);
     equal([stored.rows, stored.totals], [2, 2]);
