@@ -45,9 +45,10 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.url) {
+  const { url } = options;
+  if (url) {
     const connect = (max: number) =>
-      postgres(options.url!, {
+      postgres(url, {
         max,
         connection: { TimeZone: "UTC", application_name: "hartslag" },
         onnotice: () => {},
